@@ -1,0 +1,141 @@
+/* io/store.h — the HDF5 columnar store (docs/FORMAT.md is the exact layout).
+ *
+ * A store is one HDF5 file; a table is a group holding one 1-D chunked,
+ * shuffle+deflate dataset per column, all nrows long, and attributes
+ * `crmine_table` (format version), `nrows` and `block_rows` (= chunk length).
+ * Dictionary columns keep their text in `<col>.dict` (uint8 UTF-8 bytes, each
+ * entry NUL-terminated) and `<col>.dict_offsets` (int64, ndict + 1).
+ *
+ * Serial or parallel: engine passes the file-access and transfer property lists
+ * (H5P_DEFAULT for serial, MPI-IO ones it built for parallel) and a crm_comm;
+ * io itself never calls MPI. Writes are collective when the file is parallel:
+ * every rank calls crm_store_write with the same columns, names and types. A
+ * rank's rows follow the rows of lower ranks. Objects are created without time
+ * stamps, in a fixed order, so equal data give byte-identical files.
+ *
+ * Ownership: crm_store and crm_frame are owned by the caller and released with
+ * crm_store_close / crm_frame_free (both accept NULL). */
+#ifndef CRM_STORE_H
+#define CRM_STORE_H
+
+#include <hdf5.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/comm.h"
+#include "core/status.h"
+#include "core/table.h"
+
+#define CRM_STORE_FORMAT_VERSION 1
+#define CRM_STORE_BLOCK_ROWS 4096 /* default chunk and block length */
+
+typedef struct crm_store crm_store;
+typedef struct crm_frame crm_frame;
+
+/* Column description without the data. */
+typedef struct crm_column_info {
+    char *name;         /* owned by the crm_table_info */
+    crm_type type;
+    int has_dict;       /* 1: codes + <name>.dict */
+    int64_t ndict;      /* dictionary entries, 0 without one */
+    int has_missing;    /* integer sentinel attribute present */
+    int64_t missing_value;
+} crm_column_info;
+
+typedef struct crm_table_info {
+    int64_t nrows;
+    int64_t block_rows;
+    int version;        /* crmine_table attribute */
+    size_t ncols;
+    crm_column_info *cols; /* in the table's stored column order */
+} crm_table_info;
+
+/* Creates (truncating) the file at path. fapl: H5P_DEFAULT or an MPI-IO list.
+ * CRM_EHDF5 with err naming the path when HDF5 refuses. */
+crm_status crm_store_create(const char *path, hid_t fapl, crm_store **out,
+                            crm_error *err);
+
+/* Opens an existing store; writable 0 = read only. CRM_ENOTFOUND when the
+ * file does not exist, CRM_EFORMAT when it is not an HDF5 file. */
+crm_status crm_store_open(const char *path, hid_t fapl, int writable,
+                          crm_store **out, crm_error *err);
+
+/* Flushes and closes; NULL is accepted. */
+void crm_store_close(crm_store *s);
+
+/* 1 when the store has a table (group with a crmine_table attribute) of that
+ * name ("/customers" or "customers"), else 0. */
+int crm_store_has_table(const crm_store *s, const char *table);
+
+/* Names of the tables in the store, in name order; *names is a
+ * malloc'ed array of malloc'ed strings, freed with crm_store_names_free. */
+crm_status crm_store_tables(const crm_store *s, char ***names, size_t *n,
+                            crm_error *err);
+void crm_store_names_free(char **names, size_t n);
+
+/* Describes a table. CRM_ENOTFOUND (err names store and table) when absent,
+ * CRM_EFORMAT when its version is newer than this build understands. */
+crm_status crm_store_table_info(const crm_store *s, const char *table,
+                                crm_table_info **out, crm_error *err);
+void crm_table_info_free(crm_table_info *info);
+
+/* Reads rows [row0, row0 + nrows) of the named columns (names NULL: all
+ * columns, in stored order) into an owned frame. Collective when the file is
+ * parallel (a rank may ask for nrows = 0). Dictionaries are read whole, except
+ * for a column whose dictionary is keyed by row (attribute dict_is_row_key,
+ * as customer_id with text ids): then only entries [row0, row0 + nrows) are
+ * read and the view has dict_sliced = 1, dict_by_row = 1, dict_row0 = row0.
+ * CRM_ENOTFOUND when a column is absent (err names table and column). */
+crm_status crm_store_read(const crm_store *s, const char *table,
+                          const char *const *names, size_t nnames,
+                          int64_t row0, int64_t nrows, hid_t dxpl,
+                          crm_frame **out, crm_error *err);
+
+/* The columns of a frame; valid until crm_frame_free. */
+const crm_table *crm_frame_table(const crm_frame *f);
+void crm_frame_free(crm_frame *f);
+
+/* out[i] = column[row0 + i * stride] for i < count, an int64 column. Used to
+ * read index values at block boundaries without reading the whole index. */
+crm_status crm_store_read_i64_strided(const crm_store *s, const char *table,
+                                      const char *column, int64_t row0,
+                                      int64_t stride, int64_t count,
+                                      hid_t dxpl, int64_t *out,
+                                      crm_error *err);
+
+/* Writes t as table `table` (replacing an existing one), this rank's rows
+ * following those of lower ranks in comm; block_rows is the chunk length
+ * (0: CRM_STORE_BLOCK_ROWS). A column with dict_sliced contributes its slice
+ * to a dictionary assembled in rank order; other dictionaries must be equal on
+ * every rank and are written once. A column with dict_by_row set is stored
+ * with attribute dict_is_row_key = 1. Collective over comm when the file is
+ * parallel. */
+crm_status crm_store_write(crm_store *s, const char *table, const crm_table *t,
+                           const crm_comm *comm, int64_t block_rows,
+                           hid_t dxpl, crm_error *err);
+
+/* Integer and text attributes on a table group (created or replaced). */
+crm_status crm_store_set_attr_i64(crm_store *s, const char *table,
+                                  const char *name, int64_t value,
+                                  crm_error *err);
+crm_status crm_store_get_attr_i64(const crm_store *s, const char *table,
+                                  const char *name, int64_t *value,
+                                  crm_error *err);
+
+/* Text attributes (UTF-8) on a table group; *value is malloc'ed. */
+crm_status crm_store_set_attr_text(crm_store *s, const char *table,
+                                   const char *name, const char *value,
+                                   crm_error *err);
+crm_status crm_store_get_attr_text(const crm_store *s, const char *table,
+                                   const char *name, char **value,
+                                   crm_error *err);
+
+/* An index dataset inside a table group that is not a column (its length is
+ * not nrows), such as /customers/tx_offset (nrows + 1). Written serially
+ * (import); read with crm_store_read_i64_strided (stride 1 for a range). Not
+ * listed among the table's columns. */
+crm_status crm_store_write_index(crm_store *s, const char *table,
+                                 const char *name, const int64_t *values,
+                                 int64_t n, crm_error *err);
+
+#endif
