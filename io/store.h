@@ -40,6 +40,7 @@ typedef struct crm_column_info {
     int64_t ndict;      /* dictionary entries, 0 without one */
     int has_missing;    /* integer sentinel attribute present */
     int64_t missing_value;
+    int dict_by_row;    /* dictionary keyed by row (dict_is_row_key) */
 } crm_column_info;
 
 typedef struct crm_table_info {
