@@ -1,0 +1,360 @@
+/* engine/job.c — job file parsing on top of libinih.
+ *
+ * libinih calls `on_key` for each key; it does not report sections without
+ * keys nor the line of a key, so the stream reader it pulls lines through
+ * (`next_line`) counts lines and notes section headers itself. Keys are
+ * looked up in one table per section; each entry parses its value into the
+ * crm_job. The first error is kept with its line; parsing then stops. */
+#define _POSIX_C_SOURCE 200809L
+#include "engine/job.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/datetime.h"
+
+typedef struct parse_state {
+    crm_job *job;
+    const char *path;
+    FILE *fp;
+    int line;            /* line last handed to libinih */
+    char section[64];    /* current section, "" before the first */
+    unsigned seen;       /* bit per known section already opened */
+    crm_status rc;
+    crm_error *err;
+} parse_state;
+
+typedef crm_status (*key_parser)(parse_state *ps, const char *value);
+
+typedef struct key_entry {
+    const char *section;
+    const char *key;
+    key_parser parse;
+} key_entry;
+
+static const char *const sections[] = {"job", "input", "output", "rfm"};
+enum { NSECTIONS = sizeof sections / sizeof sections[0] };
+
+static crm_status fail(parse_state *ps, const char *key, const char *fmt,
+                       const char *value)
+{
+    char what[256];
+    snprintf(what, sizeof what, fmt, value);
+    if (key != NULL)
+        crm_error_set(ps->err, CRM_ECONFIG, "%s:%d: [%s] %s: %s", ps->path,
+                      ps->line, ps->section, key, what);
+    else
+        crm_error_set(ps->err, CRM_ECONFIG, "%s:%d: %s", ps->path, ps->line,
+                      what);
+    return CRM_ECONFIG;
+}
+
+static char *dup_path(const parse_state *ps, const char *value)
+{
+    if (value[0] == '/')
+        return strdup(value);
+    const char *slash = strrchr(ps->job->path, '/');
+    if (slash == NULL)
+        return strdup(value);
+    const size_t dir_len = (size_t)(slash - ps->job->path) + 1;
+    char *p = malloc(dir_len + strlen(value) + 1);
+    if (p != NULL) {
+        memcpy(p, ps->job->path, dir_len);
+        strcpy(p + dir_len, value);
+    }
+    return p;
+}
+
+static crm_status set_string(char **dst, char *value)
+{
+    if (value == NULL)
+        return CRM_ENOMEM;
+    free(*dst);
+    *dst = value;
+    return CRM_OK;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    static const char *const yes[] = {"yes", "true", "on", "1"};
+    static const char *const no[] = {"no", "false", "off", "0"};
+    for (size_t i = 0; i < 4; i++) {
+        if (strcmp(v, yes[i]) == 0) {
+            *out = 1;
+            return 1;
+        }
+        if (strcmp(v, no[i]) == 0) {
+            *out = 0;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int parse_int(const char *v, long long lo, long long hi,
+                     long long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    const long long x = strtoll(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || x < lo || x > hi)
+        return 0;
+    *out = x;
+    return 1;
+}
+
+static crm_status job_name(parse_state *ps, const char *v)
+{
+    if (v[0] == '\0')
+        return fail(ps, "name", "expected a non-empty name%s", "");
+    return set_string(&ps->job->name, strdup(v));
+}
+
+static crm_status job_seed(parse_state *ps, const char *v)
+{
+    char *end = NULL;
+    errno = 0;
+    const unsigned long long x = strtoull(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || v[0] == '-')
+        return fail(ps, "seed", "expected a non-negative integer, got \"%s\"",
+                    v);
+    ps->job->seed = (uint64_t)x;
+    return CRM_OK;
+}
+
+static crm_status input_store(parse_state *ps, const char *v)
+{
+    if (v[0] == '\0')
+        return fail(ps, "store", "expected a path to an .h5 store%s", "");
+    return set_string(&ps->job->store, dup_path(ps, v));
+}
+
+static crm_status output_dir(parse_state *ps, const char *v)
+{
+    if (v[0] == '\0')
+        return fail(ps, "dir", "expected a folder path%s", "");
+    return set_string(&ps->job->out_dir, dup_path(ps, v));
+}
+
+static crm_status output_csv(parse_state *ps, const char *v)
+{
+    if (!parse_bool(v, &ps->job->csv))
+        return fail(ps, "csv", "expected yes or no, got \"%s\"", v);
+    return CRM_OK;
+}
+
+static crm_status rfm_as_of(parse_state *ps, const char *v)
+{
+    int64_t seconds = 0;
+    if (crm_date_parse(v, &seconds) != CRM_OK)
+        return fail(ps, "as_of", "expected a date YYYY-MM-DD, got \"%s\"", v);
+    ps->job->rfm.has_as_of = 1;
+    ps->job->rfm.as_of_day = seconds / 86400;
+    return CRM_OK;
+}
+
+static crm_status rfm_bins(parse_state *ps, const char *v)
+{
+    long long x = 0;
+    if (!parse_int(v, 2, 20, &x))
+        return fail(ps, "bins", "expected an integer from 2 to 20, got \"%s\"",
+                    v);
+    ps->job->rfm.bins = (int)x;
+    return CRM_OK;
+}
+
+static crm_status rfm_monetary(parse_state *ps, const char *v)
+{
+    if (strcmp(v, "sum") == 0)
+        ps->job->rfm.monetary_mean = 0;
+    else if (strcmp(v, "mean") == 0)
+        ps->job->rfm.monetary_mean = 1;
+    else
+        return fail(ps, "monetary", "expected sum or mean, got \"%s\"", v);
+    return CRM_OK;
+}
+
+static const key_entry keys[] = {
+    {"job", "name", job_name},         {"job", "seed", job_seed},
+    {"input", "store", input_store},   {"output", "dir", output_dir},
+    {"output", "csv", output_csv},     {"rfm", "as_of", rfm_as_of},
+    {"rfm", "bins", rfm_bins},         {"rfm", "monetary", rfm_monetary},
+};
+
+static crm_status open_section(parse_state *ps, const char *name)
+{
+    size_t i = 0;
+    while (i < NSECTIONS && strcmp(sections[i], name) != 0)
+        i++;
+    snprintf(ps->section, sizeof ps->section, "%s", name);
+    if (i == NSECTIONS)
+        return fail(ps, NULL,
+                    "unknown section [%s] (expected job, input, rfm or "
+                    "output)",
+                    name);
+    if (ps->seen & (1u << i))
+        return fail(ps, NULL, "section [%s] appears twice", name);
+    ps->seen |= 1u << i;
+    if (strcmp(name, "rfm") == 0) {
+        if (ps->job->nstages == CRM_JOB_MAX_STAGES)
+            return fail(ps, NULL, "too many stages at [%s]", name);
+        ps->job->stages[ps->job->nstages++] = CRM_STAGE_RFM;
+    }
+    return CRM_OK;
+}
+
+/* Notes a "[name]" header on the line libinih is about to parse. */
+static crm_status scan_header(parse_state *ps, const char *line)
+{
+    while (isspace((unsigned char)*line))
+        line++;
+    if (*line != '[')
+        return CRM_OK;
+    const char *close = strchr(line, ']');
+    if (close == NULL)
+        return fail(ps, NULL, "expected ']' to close the section header%s",
+                    "");
+    char name[64];
+    const size_t len = (size_t)(close - line - 1);
+    if (len == 0 || len >= sizeof name)
+        return fail(ps, NULL, "expected a section name inside [ ]%s", "");
+    memcpy(name, line + 1, len);
+    name[len] = '\0';
+    return open_section(ps, name);
+}
+
+static char *next_line(char *buf, int size, void *stream)
+{
+    parse_state *ps = stream;
+    if (ps->rc != CRM_OK || fgets(buf, size, ps->fp) == NULL)
+        return NULL;
+    ps->line++;
+    const size_t len = strlen(buf);
+    if (len + 1 == (size_t)size && buf[len - 1] != '\n' && !feof(ps->fp)) {
+        ps->rc = fail(ps, NULL, "line is longer than %s characters",
+                      "198");
+        return NULL;
+    }
+    ps->rc = scan_header(ps, buf);
+    return ps->rc == CRM_OK ? buf : NULL;
+}
+
+static int on_key(void *user, const char *section, const char *key,
+                  const char *value)
+{
+    parse_state *ps = user;
+    (void)section; /* scan_header tracked it, with its line */
+    if (ps->section[0] == '\0') {
+        ps->rc = fail(ps, key, "key outside any section%s", "");
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (strcmp(keys[i].section, ps->section) == 0 &&
+            strcmp(keys[i].key, key) == 0) {
+            ps->rc = keys[i].parse(ps, value);
+            return ps->rc == CRM_OK;
+        }
+    }
+    ps->rc = fail(ps, key, "unknown key%s (see docs/JOBS.md)", "");
+    return 0;
+}
+
+static crm_status set_defaults(crm_job *job)
+{
+    job->csv = 1;
+    job->rfm.bins = 5;
+    const char *base = strrchr(job->path, '/');
+    base = base == NULL ? job->path : base + 1;
+    job->name = strdup(base);
+    if (job->name == NULL)
+        return CRM_ENOMEM;
+    char *dot = strrchr(job->name, '.');
+    if (dot != NULL && dot != job->name)
+        *dot = '\0';
+    return CRM_OK;
+}
+
+static crm_status check_complete(parse_state *ps)
+{
+    crm_job *job = ps->job;
+    if (job->store == NULL)
+        return crm_error_set(ps->err, CRM_ECONFIG,
+                             "%s: [input] store: missing (the HDF5 store to "
+                             "read)",
+                             ps->path);
+    if (job->nstages == 0)
+        return crm_error_set(ps->err, CRM_ECONFIG,
+                             "%s: no stage section (expected at least one "
+                             "of [rfm])",
+                             ps->path);
+    if (job->out_dir == NULL) {
+        ps->line = 0;
+        if (set_string(&job->out_dir, dup_path(ps, "out")) != CRM_OK)
+            return CRM_ENOMEM;
+    }
+    return CRM_OK;
+}
+
+crm_status crm_job_load(const char *path, crm_job **out, crm_error *err)
+{
+    if (path == NULL || out == NULL)
+        return CRM_EINVAL;
+    crm_status rc = CRM_OK;
+    parse_state ps = {.path = path, .err = err};
+    ps.job = calloc(1, sizeof *ps.job);
+    if (ps.job == NULL || (ps.job->path = strdup(path)) == NULL) {
+        rc = CRM_ENOMEM;
+        goto done;
+    }
+    if ((rc = set_defaults(ps.job)) != CRM_OK)
+        goto done;
+    ps.fp = fopen(path, "r");
+    if (ps.fp == NULL) {
+        rc = crm_error_set(err, CRM_ENOTFOUND, "%s: cannot read the job file: "
+                           "%s", path, strerror(errno));
+        goto done;
+    }
+    const int bad_line = ini_parse_stream(next_line, &ps, on_key, &ps);
+    if (ps.rc != CRM_OK) {
+        rc = ps.rc;
+        goto done;
+    }
+    if (bad_line != 0) {
+        ps.line = bad_line;
+        rc = fail(&ps, NULL, "expected \"key = value\" or \"[section]\"%s",
+                  "");
+        goto done;
+    }
+    rc = check_complete(&ps);
+done:
+    if (ps.fp != NULL)
+        fclose(ps.fp);
+    if (rc == CRM_OK)
+        *out = ps.job;
+    else
+        crm_job_free(ps.job);
+    return rc;
+}
+
+void crm_job_free(crm_job *job)
+{
+    if (job == NULL)
+        return;
+    free(job->out_dir);
+    free(job->store);
+    free(job->name);
+    free(job->path);
+    free(job);
+}
+
+const char *crm_stage_name(crm_stage_kind kind)
+{
+    switch (kind) {
+    case CRM_STAGE_RFM: return "rfm";
+    }
+    return "unknown";
+}

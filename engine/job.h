@@ -1,0 +1,49 @@
+/* engine/job.h — the job file (INI) that `crmine run` executes.
+ *
+ * Sections: [job] (name, seed), [input] (store), one section per stage in the
+ * order the stages run, and [output] (dir, csv). Every key, its type and its
+ * default are in docs/JOBS.md. Unknown sections and keys, repeated sections,
+ * and values of the wrong form are errors naming file, line and key. Paths
+ * are resolved relative to the job file's folder. Parsing is done with
+ * libinih; a wrapping line reader sees every section header, so a section
+ * with no keys (`[rfm]` alone, all defaults) still enables its stage. */
+#ifndef CRM_JOB_H
+#define CRM_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+
+#define CRM_JOB_MAX_STAGES 8
+
+typedef enum crm_stage_kind { CRM_STAGE_RFM } crm_stage_kind;
+
+typedef struct crm_job_rfm {
+    int has_as_of;       /* 0: the day after the last transaction */
+    int64_t as_of_day;   /* days since 1970-01-01 when has_as_of */
+    int bins;            /* 2..20, default 5 */
+    int monetary_mean;   /* 0: sum (default), 1: mean per order */
+} crm_job_rfm;
+
+typedef struct crm_job {
+    char *path;          /* the job file as given */
+    char *name;          /* [job] name, default: file name without .ini */
+    uint64_t seed;       /* [job] seed, default 0 */
+    char *store;         /* [input] store, resolved */
+    char *out_dir;       /* [output] dir, resolved, default "out" */
+    int csv;             /* [output] csv, default 1 */
+    crm_stage_kind stages[CRM_JOB_MAX_STAGES]; /* in file order */
+    size_t nstages;
+    crm_job_rfm rfm;
+} crm_job;
+
+/* Parses the job file at path. CRM_ENOTFOUND when it cannot be read,
+ * CRM_ECONFIG with err = "FILE:LINE: [section] key: problem" otherwise. */
+crm_status crm_job_load(const char *path, crm_job **out, crm_error *err);
+void crm_job_free(crm_job *job);
+
+/* The section name of a stage ("rfm"). */
+const char *crm_stage_name(crm_stage_kind kind);
+
+#endif

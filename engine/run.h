@@ -1,0 +1,78 @@
+/* engine/run.h — the context of one `crmine run`, passed to every stage.
+ *
+ * crm_run holds the only process-wide state of a run: the job, the comm, the
+ * log, the open store, this rank's share of customers and transactions, and
+ * the scores table the stages fill column by column. Data flow:
+ *   crm_run_open      store opened (MPI-IO), blocks assigned to ranks,
+ *                     customer ids of this rank read (collective)
+ *   stage functions   read what they need (crm_run_read_tx), compute with an
+ *                     algorithms/ kernel, add score columns and run.json
+ *                     figures
+ *   engine/output.c   writes and commits the outputs
+ * Every collective is called by all ranks in the same order; a rank's local
+ * failure is agreed with crm_mpi_agree before the next collective. */
+#ifndef CRM_RUN_H
+#define CRM_RUN_H
+
+#include <cjson/cJSON.h>
+#include <hdf5.h>
+#include <stdint.h>
+
+#include "core/comm.h"
+#include "core/status.h"
+#include "core/table.h"
+#include "engine/comm_mpi.h"
+#include "engine/job.h"
+#include "engine/log.h"
+#include "io/store.h"
+
+#define CRM_RUN_MAX_SCORES 64
+
+typedef struct crm_run {
+    const crm_job *job;         /* borrowed, outlives the run */
+    crm_mpi_comm *mpi;          /* borrowed */
+    const crm_comm *comm;       /* view of mpi */
+    int rank, nranks, nthreads;
+    crm_log *log;               /* borrowed */
+    crm_store *store;           /* the input store, opened with MPI-IO */
+    hid_t fapl, dxpl;           /* MPI-IO access and collective transfer */
+    int64_t block_rows;         /* customers per global block */
+    int64_t ncustomers;         /* all ranks */
+    int64_t row0, row1;         /* this rank's customers [row0, row1) */
+    int has_tx;                 /* the store has /transactions */
+    int64_t tx_row0, tx_row1;   /* this rank's transactions */
+    int64_t *tx_offset;         /* row1 - row0 + 1 offsets, rebased to 0 */
+    crm_frame *ids;             /* customer_id of this rank's customers */
+    crm_column scores[CRM_RUN_MAX_SCORES]; /* the /scores columns so far */
+    void *score_data[CRM_RUN_MAX_SCORES];  /* owned buffers behind scores */
+    size_t nscores;
+    cJSON *report;              /* run.json, built on every rank */
+    cJSON *stages;              /* report's "stages" object */
+    double seconds_read;        /* phase timers of this rank */
+    double seconds_compute;
+    double seconds_write;
+} crm_run;
+
+/* Opens the store, partitions the customers and reads their ids.
+ * Collective. CRM_ENOTFOUND (err names the store) when the store or its
+ * /customers table is missing. On failure the run is left closable. */
+crm_status crm_run_open(crm_run *run, const crm_job *job, crm_mpi_comm *mpi,
+                        crm_log *log, crm_error *err);
+void crm_run_close(crm_run *run);
+
+/* Reads this rank's transactions, columns `names` (those in `optional` may be
+ * absent: their views are then missing from the frame). Collective.
+ * CRM_ENOTFOUND naming the stage when the store has no /transactions. */
+crm_status crm_run_read_tx(crm_run *run, const char *stage,
+                           const char *const *names, size_t nnames,
+                           const char *const *optional, size_t noptional,
+                           crm_frame **out, crm_error *err);
+
+/* Appends a scores column of nrows = this rank's customers; the run takes
+ * ownership of data (malloc'ed) in every case, also on failure. */
+crm_status crm_run_add_score(crm_run *run, crm_column col, void *data);
+
+/* This rank's customer count. */
+size_t crm_run_nlocal(const crm_run *run);
+
+#endif

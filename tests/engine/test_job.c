@@ -1,0 +1,141 @@
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/job.h"
+
+static char dir[64];
+
+static void make_dir(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/crm_job_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(job, .init = make_dir, .fini = remove_dir);
+
+static const char *write_job(const char *text)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "%s/nightly.ini", dir);
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    return path;
+}
+
+/* Loads text expecting failure; returns the message. */
+static const char *load_error(const char *text)
+{
+    static crm_error err;
+    crm_error_clear(&err);
+    crm_job *job = NULL;
+    cr_assert_neq(crm_job_load(write_job(text), &job, &err), CRM_OK);
+    cr_assert_null(job);
+    return err.msg;
+}
+
+Test(job, smallest_job_from_the_issue_loads_with_defaults)
+{
+    crm_job *job = NULL;
+    crm_error err = {{0}};
+    const char *path = write_job("[job]\nname = nightly\nseed = 42\n"
+                                 "[input]\nstore = retail.h5\n"
+                                 "[rfm]\nas_of = 2011-12-10\n"
+                                 "[output]\ndir = out\ncsv = yes\n");
+    cr_assert_eq(crm_job_load(path, &job, &err), CRM_OK, "%s", err.msg);
+    cr_assert_str_eq(job->name, "nightly");
+    cr_assert_eq(job->seed, 42);
+    char expect[160];
+    snprintf(expect, sizeof expect, "%s/retail.h5", dir);
+    cr_assert_str_eq(job->store, expect, "relative to the job file");
+    snprintf(expect, sizeof expect, "%s/out", dir);
+    cr_assert_str_eq(job->out_dir, expect);
+    cr_assert_eq(job->csv, 1);
+    cr_assert_eq(job->nstages, 1);
+    cr_assert_eq(job->stages[0], CRM_STAGE_RFM);
+    cr_assert_eq(job->rfm.has_as_of, 1);
+    /* 2011-12-10 is day 15318 since 1970-01-01 */
+    cr_assert_eq(job->rfm.as_of_day, 15318);
+    cr_assert_eq(job->rfm.bins, 5);
+    cr_assert_eq(job->rfm.monetary_mean, 0);
+    crm_job_free(job);
+}
+
+Test(job, empty_stage_section_enables_the_stage_with_defaults)
+{
+    crm_job *job = NULL;
+    crm_error err = {{0}};
+    const char *path = write_job("[input]\nstore = /abs/s.h5\n[rfm]\n");
+    cr_assert_eq(crm_job_load(path, &job, &err), CRM_OK, "%s", err.msg);
+    cr_assert_eq(job->nstages, 1);
+    cr_assert_eq(job->rfm.has_as_of, 0);
+    cr_assert_str_eq(job->store, "/abs/s.h5");
+    cr_assert_str_eq(job->name, "nightly", "name defaults to the file name");
+    crm_job_free(job);
+}
+
+Test(job, unknown_key_names_file_line_section_and_key)
+{
+    const char *msg = load_error("[input]\nstore = s.h5\n[rfm]\nbinz = 4\n");
+    cr_assert(strstr(msg, "nightly.ini:4:") != NULL, "%s", msg);
+    cr_assert(strstr(msg, "[rfm] binz") != NULL, "%s", msg);
+    cr_assert(strstr(msg, "unknown key") != NULL, "%s", msg);
+}
+
+Test(job, unknown_section_names_its_line)
+{
+    const char *msg = load_error("[input]\nstore = s.h5\n\n[rmf]\n");
+    cr_assert(strstr(msg, "nightly.ini:4:") != NULL, "%s", msg);
+    cr_assert(strstr(msg, "[rmf]") != NULL, "%s", msg);
+}
+
+Test(job, wrong_values_are_rejected_with_what_was_expected)
+{
+    cr_assert(strstr(load_error("[input]\nstore=s\n[rfm]\nbins = 1\n"),
+                     ":4: [rfm] bins: expected an integer from 2 to 20") !=
+              NULL);
+    cr_assert(strstr(load_error("[input]\nstore=s\n[rfm]\nas_of = 2011-13-01"
+                                "\n"),
+                     "[rfm] as_of: expected a date") != NULL);
+    cr_assert(strstr(load_error("[input]\nstore=s\n[rfm]\nmonetary = max\n"),
+                     "expected sum or mean") != NULL);
+    cr_assert(strstr(load_error("[job]\nseed = -3\n[input]\nstore=s\n[rfm]\n"),
+                     ":2: [job] seed") != NULL);
+    cr_assert(strstr(load_error("[input]\nstore=s\n[rfm]\n[output]\ncsv = "
+                                "maybe\n"),
+                     ":5: [output] csv: expected yes or no") != NULL);
+}
+
+Test(job, repeated_section_and_missing_pieces_are_errors)
+{
+    cr_assert(strstr(load_error("[input]\nstore=s\n[rfm]\n[rfm]\n"),
+                     ":4: section [rfm] appears twice") != NULL);
+    cr_assert(strstr(load_error("[rfm]\n"), "[input] store: missing") !=
+              NULL);
+    cr_assert(strstr(load_error("[input]\nstore=s\n"), "no stage") != NULL);
+    cr_assert(strstr(load_error("[input]\nstore=s\nthis is not ini\n[rfm]\n"),
+                     ":3: expected \"key = value\"") != NULL);
+    cr_assert(strstr(load_error("store = s\n[rfm]\n"),
+                     ":1: [] store: key outside any section") != NULL);
+}
+
+Test(job, missing_file_is_not_found)
+{
+    crm_job *job = NULL;
+    crm_error err = {{0}};
+    cr_assert_eq(crm_job_load("/nonexistent/job.ini", &job, &err),
+                 CRM_ENOTFOUND);
+    cr_assert(strstr(err.msg, "/nonexistent/job.ini") != NULL);
+}
