@@ -194,8 +194,9 @@ static crm_status put_text(const export_ctx *x, crm_status rc, char *buf,
     if (rc == CRM_ENOMEM)
         return crm_error_set(x->err, rc, "%s: out of memory", x->csv_path);
     if (rc != CRM_OK)
-        return crm_error_set(x->err, rc, "%s:/%s: a dictionary code has no "
-                             "text", x->store_path, x->table);
+        return crm_error_set(x->err, rc,
+                             "%s:/%s: a dictionary code has no text",
+                             x->store_path, x->table);
     const size_t wrote = fwrite(buf, 1, len, x->out);
     free(buf);
     if (wrote != len)

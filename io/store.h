@@ -51,13 +51,17 @@ typedef struct crm_table_info {
     crm_column_info *cols; /* in the table's stored column order */
 } crm_table_info;
 
-/* Creates (truncating) the file at path. fapl: H5P_DEFAULT or an MPI-IO list.
+/* Creates (truncating) the file at path. fapl: H5P_DEFAULT or an MPI-IO list
+ * (collective then). The file is written in the HDF5 1.10 format with file
+ * space never reused, and time tracking is switched off on HDF5's default
+ * group-creation list too (process-wide): docs/FORMAT.md says why.
  * CRM_EHDF5 with err naming the path when HDF5 refuses. */
 crm_status crm_store_create(const char *path, hid_t fapl, crm_store **out,
                             crm_error *err);
 
 /* Opens an existing store; writable 0 = read only. CRM_ENOTFOUND when the
- * file does not exist, CRM_EFORMAT when it is not an HDF5 file. */
+ * file does not exist, CRM_EFORMAT when it is not an HDF5 file, CRM_EHDF5
+ * when HDF5 cannot open it. */
 crm_status crm_store_open(const char *path, hid_t fapl, int writable,
                           crm_store **out, crm_error *err);
 
@@ -96,8 +100,10 @@ crm_status crm_store_read(const crm_store *s, const char *table,
 const crm_table *crm_frame_table(const crm_frame *f);
 void crm_frame_free(crm_frame *f);
 
-/* out[i] = column[row0 + i * stride] for i < count, an int64 column. Used to
- * read index values at block boundaries without reading the whole index. */
+/* out[i] = column[row0 + i * stride] for i < count, an integer column or
+ * index dataset. Used to read index values at block boundaries without
+ * reading the whole index. CRM_ENOTFOUND for an absent dataset, CRM_ERANGE
+ * when the last value would pass its end; collective in a parallel file. */
 crm_status crm_store_read_i64_strided(const crm_store *s, const char *table,
                                       const char *column, int64_t row0,
                                       int64_t stride, int64_t count,
@@ -106,7 +112,11 @@ crm_status crm_store_read_i64_strided(const crm_store *s, const char *table,
 
 /* Writes t as table `table` (replacing an existing one), this rank's rows
  * following those of lower ranks in comm; block_rows is the chunk length
- * (0: CRM_STORE_BLOCK_ROWS). A column with dict_sliced contributes its slice
+ * (0: CRM_STORE_BLOCK_ROWS). A serial file takes a one-rank comm
+ * (crm_comm_self) and H5P_DEFAULT; a parallel one a collective dxpl, which
+ * io copies and sets to linked-chunk I/O. CRM_EINVAL for bad column names
+ * (empty, '/', or ending in .dict/.dict_offsets), duplicates or missing
+ * data, agreed across ranks before anything is written. A column with dict_sliced contributes its slice
  * to a dictionary assembled in rank order; other dictionaries must be equal on
  * every rank and are written once. A column with dict_by_row set is stored
  * with attribute dict_is_row_key = 1. Collective over comm when the file is
@@ -115,7 +125,9 @@ crm_status crm_store_write(crm_store *s, const char *table, const crm_table *t,
                            const crm_comm *comm, int64_t block_rows,
                            hid_t dxpl, crm_error *err);
 
-/* Integer and text attributes on a table group (created or replaced). */
+/* Integer and text attributes on a table group (created or replaced). In a
+ * parallel file the setters are collective: every rank passes the same
+ * value. Getters return CRM_ENOTFOUND (err names it) for an absent one. */
 crm_status crm_store_set_attr_i64(crm_store *s, const char *table,
                                   const char *name, int64_t value,
                                   crm_error *err);
@@ -132,9 +144,10 @@ crm_status crm_store_get_attr_text(const crm_store *s, const char *table,
                                    crm_error *err);
 
 /* An index dataset inside a table group that is not a column (its length is
- * not nrows), such as /customers/tx_offset (nrows + 1). Written serially
- * (import); read with crm_store_read_i64_strided (stride 1 for a range). Not
- * listed among the table's columns. */
+ * not nrows), such as /customers/tx_offset (nrows + 1); attribute
+ * crmine_index marks it. Written serially (import): CRM_EINVAL in a parallel
+ * file. Read with crm_store_read_i64_strided (stride 1 for a range). Not
+ * listed among the table's columns; replaces one of the same name. */
 crm_status crm_store_write_index(crm_store *s, const char *table,
                                  const char *name, const int64_t *values,
                                  int64_t n, crm_error *err);

@@ -282,8 +282,7 @@ crm_status crm_store_read_i64_strided(const crm_store *s, const char *table,
     if ((d = H5Dopen2(g, column, H5P_DEFAULT)) < 0 ||
         (t = H5Dget_type(d)) < 0 || H5Tget_class(t) != H5T_INTEGER) {
         rc = crm_error_set(err, CRM_EFORMAT,
-                           "%s:/%s/%s: not an integer "
-                           "dataset",
+                           "%s:/%s/%s: not an integer dataset",
                            s->path, crm_store_bare(table), column);
         goto done;
     }
@@ -340,13 +339,11 @@ static crm_status agree(const write_ctx *w, crm_status rc)
     if (w->comm->size > 1 &&
         w->comm->allreduce_i64(w->comm, &worst, 1, CRM_OP_MAX) != CRM_OK)
         return crm_error_set(w->err, CRM_EMPI,
-                             "%s:/%s: ranks cannot agree "
-                             "on the write",
+                             "%s:/%s: ranks cannot agree on the write",
                              w->s->path, crm_store_bare(w->table));
     if (worst != CRM_OK && rc == CRM_OK)
         return crm_error_set(w->err, (crm_status)worst,
-                             "%s:/%s: the write "
-                             "failed on another rank",
+                             "%s:/%s: the write failed on another rank",
                              w->s->path, crm_store_bare(w->table));
     return rc;
 }
@@ -424,8 +421,7 @@ static crm_status plan_dicts(write_ctx *w)
             ((rc = crm_comm_exscan_i64(w->comm, p->nb, &p->b0, &p->btotal)) ||
              (rc = crm_comm_exscan_i64(w->comm, p->nd, &p->d0, &p->dtotal))))
             return crm_error_set(w->err, rc,
-                                 "%s:/%s/%s: cannot place the "
-                                 "dictionary",
+                                 "%s:/%s/%s: cannot place the dictionary",
                                  w->s->path, crm_store_bare(w->table), c->name);
         if (!c->dict_sliced && w->comm->rank != 0)
             p->nb = p->nd = 0;
@@ -616,8 +612,7 @@ crm_status crm_store_write_index(crm_store *s, const char *table,
         return rc;
     if (s->parallel) {
         rc = crm_error_set(err, CRM_EINVAL,
-                           "%s:/%s/%s: index datasets are "
-                           "written serially",
+                           "%s:/%s/%s: index datasets are written serially",
                            s->path, crm_store_bare(table), name);
         goto done;
     }

@@ -3,7 +3,7 @@
 set -eu
 packages="build-essential cmake pkg-config libopenmpi-dev openmpi-bin
   libhdf5-openmpi-dev hdf5-tools libcriterion-dev libinih-dev libcsv-dev
-  libcjson-dev"
+  libcjson-dev python3"
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 $SUDO apt-get update -qq

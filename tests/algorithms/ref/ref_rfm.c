@@ -96,9 +96,9 @@ void ref_rfm_score(size_t n, const int32_t *recency, const int32_t *frequency,
                    const double *monetary, int bins, int32_t *r_score,
                    int32_t *f_score, int32_t *m_score, const char **segment)
 {
-    double *rv = malloc((n ? n : 1) * sizeof *rv);
-    double *fv = malloc((n ? n : 1) * sizeof *fv);
-    double *mv = malloc((n ? n : 1) * sizeof *mv);
+    double *rv = calloc(n ? n : 1, sizeof *rv);
+    double *fv = calloc(n ? n : 1, sizeof *fv);
+    double *mv = calloc(n ? n : 1, sizeof *mv);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (frequency[i] > 0) {
