@@ -75,8 +75,12 @@ def main():
     for opt in ("order", "amount", "quantity", "price"):
         p.add_argument("--" + opt)
     p.add_argument("--delimiter", default=",")
+    p.add_argument("--extra-customers", default="",
+                   help="comma-separated ids imported without transactions")
     a = p.parse_args()
     as_of_day, cust = reference(a)
+    for cid in filter(None, a.extra_customers.split(",")):
+        cust.setdefault(cid, {"orders": set(), "last": None, "net": 0.0})
     with open(a.scores, newline="", encoding="utf-8") as fp:
         got = {r["customer_id"]: r for r in csv.DictReader(fp)}
     bad = 0
@@ -93,6 +97,9 @@ def main():
         mon = float(g["monetary"]) if g["monetary"] else math.nan
         ok = (int(g["frequency"]) == freq and g["recency"] == rec and
               math.isclose(mon, c["net"], rel_tol=1e-9, abs_tol=1e-6))
+        if freq == 0:  # no purchase: no scores, the explicit segment
+            ok = ok and g["r_score"] == g["f_score"] == g["m_score"] == "" \
+                and g["rfm_segment"] == "No Purchases"
         if not ok:
             bad += 1
             if bad <= 5:

@@ -3,7 +3,10 @@
 # thread counts, require byte-identical scores.csv and scores.h5, and check
 # recency/frequency/monetary against an independent Python reference that
 # reads the raw CSV.
-# Usage: rfm_ranks.sh CRMINE MPIEXEC WORKDIR sample|cdnow|online_retail
+# Usage: rfm_ranks.sh CRMINE MPIEXEC WORKDIR sample|cdnow|cdnow_text|online_retail
+# cdnow_text gives CDNOW text ids ("cd00001") and adds customers without any
+# transaction, so the parallel text-id dictionary and the "No Purchases"
+# path are both on the byte-identity check.
 # Exits 77 (skipped) when a ../shared data set is absent.
 set -eu
 crmine=$1
@@ -37,6 +40,20 @@ cdnow)
     set -- --customer customer_id --time date --amount dollar_value \
         --delimiter " "
     as_of=1998-07-01
+    ;;
+cdnow_text)
+    [ -f "$shared/cdnow/CDNOW_master.txt" ] || exit 77
+    csv=$work/cdnow_text.txt
+    awk 'NR == 1 { print; next } { $1 = "cd" $1; print }' \
+        "$shared/cdnow/CDNOW_master.txt" >"$csv"
+    printf 'id,plan\ncd00001,gold\nzz-idle-1,silver\nzz-idle-2,\n' \
+        >"$work/customers.csv"
+    "$crmine" import customers --csv "$work/customers.csv" \
+        --out "$work/store.h5" --customer id
+    set -- --customer customer_id --time date --amount dollar_value \
+        --delimiter " "
+    as_of=1998-07-01
+    extra="--extra-customers zz-idle-1,zz-idle-2"
     ;;
 *)
     echo "unknown data set $data" >&2
@@ -76,6 +93,7 @@ done
 echo "scores.csv and scores.h5 identical at np 1/2/4, threads 1/2"
 
 # the reference takes the import's own column options
+# shellcheck disable=SC2086
 /usr/bin/python3 "$here/ref_rfm.py" --csv "$csv" \
-    --scores "$work/out_np1_t1/scores.csv" --as-of "$as_of" "$@"
+    --scores "$work/out_np1_t1/scores.csv" --as-of "$as_of" ${extra:-} "$@"
 rm -rf "$work"
