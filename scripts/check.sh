@@ -1,7 +1,8 @@
 #!/bin/sh
-# Builds crmine twice and runs the whole test suite on each build:
-#   build/      the release build, warnings as errors
-#   build-asan/ AddressSanitizer + UndefinedBehaviorSanitizer
+# Builds crmine three times and runs the whole test suite on each build:
+#   build/        the release build, warnings as errors
+#   build-asan/   AddressSanitizer + UndefinedBehaviorSanitizer
+#   build-noomp/  without OpenMP: kernels must be right with pragmas ignored
 # Usage: scripts/check.sh [--fast]   (--fast: the release build only)
 set -eu
 cd "$(dirname "$0")/.."
@@ -16,8 +17,10 @@ run_suite() {
     (cd "$dir" && ctest --output-on-failure -j "$jobs")
 }
 
-mkdir -p build build-asan
+mkdir -p build build-asan build-noomp
 run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 if [ "${1:-}" != "--fast" ]; then
     run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DCRM_SANITIZE=ON
+    run_suite build-noomp -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCRM_WITH_OPENMP=OFF
 fi
