@@ -1,0 +1,109 @@
+/* algorithms/kmeans/kmeans.h — Lloyd k-means and k-means++ seeding as
+ * communication-free calls (STYLE rule 33).
+ *
+ * Data: features x are float32, row-major, n rows x d columns, the rows of
+ * one rank, already standardised. Centres are float32, k x d, row-major.
+ * Rows are cut into blocks of block_rows rows; a rank holds whole global
+ * blocks (only the last block of the data set may be short), so its local
+ * block b is global block row0 / block_rows + b.
+ *
+ * One Lloyd iteration: crm_kmeans_assign (labels, distances and one partial
+ * per block) → crm_reduce_blocks over all ranks (core/reduce.h) →
+ * crm_kmeans_finish (new centres). A partial is crm_kmeans_partial_len(k, d)
+ * doubles: k*d coordinate sums, then k counts, then the inertia.
+ *
+ * Parallel contract: threads split blocks (schedule(static)); each block's
+ * partial is summed serially in row order, and a row's label and distance
+ * depend only on that row and the centres, so every output is bitwise the
+ * same for any thread count and any split of the blocks across ranks.
+ * Ties go to the lowest centre index. Nothing here communicates; the caller
+ * owns every buffer; only crm_kmeans_work_create allocates. */
+#ifndef CRM_KMEANS_H
+#define CRM_KMEANS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+
+/* Scratch and Hamerly bounds for one rank's rows, made once per training. */
+typedef struct crm_kmeans_work crm_kmeans_work;
+
+/* Doubles per block partial: k*d + k + 1. */
+size_t crm_kmeans_partial_len(size_t k, size_t d);
+
+/* Blocks covering n rows: ceil(n / block_rows) (0 when block_rows is 0). */
+size_t crm_kmeans_nblocks(size_t n, size_t block_rows);
+
+/* A work for n rows (n may be 0: an idle rank), d features, k centres.
+ * CRM_EINVAL when d, k or block_rows is 0, k > INT32_MAX, block_rows >
+ * UINT32_MAX or out is NULL; CRM_ENOMEM. Release with _destroy. The
+ * Hamerly bounds start on for k >= 48, where they were measured to pay. */
+crm_status crm_kmeans_work_create(size_t n, size_t d, size_t k,
+                                  size_t block_rows, crm_kmeans_work **out);
+void crm_kmeans_work_destroy(crm_kmeans_work *w); /* NULL is fine */
+
+/* Forgets the bounds: call when the features x change (the bounds belong
+ * to one x). New centres, reseeded clusters and restarts need no reset. */
+void crm_kmeans_work_reset(crm_kmeans_work *w);
+
+/* on = 0 computes every distance every time (plain Lloyd); on = 1 skips
+ * rows whose Hamerly bounds prove the label. Same outputs, bit for
+ * bit, either way. Resets the bounds. */
+void crm_kmeans_work_accelerate(crm_kmeans_work *w, int on);
+
+/* Rows whose distances to all centres the last assign computed (the rest
+ * were settled by bounds): for reporting the acceleration. */
+size_t crm_kmeans_work_full_rows(const crm_kmeans_work *w);
+
+/* Lloyd assignment of rows [0, n), n equal to the work's n: label[i] =
+ * nearest centre (ties → lowest index), dist2[i] = its squared distance,
+ * and parts (nblocks(n) x partial_len doubles, block-major) one partial per
+ * block. Rows must be finite. The labels are those of the exhaustive
+ * search (||c||² - 2 x·c in float, fused multiply-adds in feature order),
+ * which the bounds reproduce exactly; dist2 and the inertia are computed
+ * directly as sum (x - c)² in double. Call with the same x every time
+ * until crm_kmeans_work_reset. CRM_EINVAL on NULL or a different n. */
+crm_status crm_kmeans_assign(crm_kmeans_work *w, const float *x, size_t n,
+                             const float *centres, int32_t *label,
+                             float *dist2, double *parts);
+
+/* From the reduced partial total: centres[c] = sums / counts for every
+ * non-empty cluster; the indices of empty clusters (count 0) go to
+ * empty[0..*nempty) in ascending order (empty holds k) and their centres
+ * stay unchanged for the caller's reseeding. *inertia = the total's
+ * inertia; *max_shift2 = the largest squared move of a centre. */
+void crm_kmeans_finish(const double *total, size_t k, size_t d,
+                       float *centres, size_t *empty, size_t *nempty,
+                       double *inertia, double *max_shift2);
+
+/* k-means++ seeding, distributed and deterministic. mind2[i] holds the
+ * squared distance from row i to its nearest chosen centre; fill it with
+ * crm_kmeanspp_reset before the first centre. */
+void crm_kmeanspp_reset(float *mind2, size_t n);
+
+/* mind2[i] = min(mind2[i], |x_i - new_centre|²) (computed in double,
+ * stored as float), and block_sums[b] = sum of mind2 over block b, in
+ * double, serially in row order (nblocks(n) values). Threads over blocks.
+ * CRM_EINVAL on NULL (x and mind2 may be NULL when n is 0) or d or
+ * block_rows 0. */
+crm_status crm_kmeanspp_update(const float *x, size_t n, size_t d,
+                               size_t block_rows, const float *new_centre,
+                               float *mind2, double *block_sums);
+
+/* Given every block's sum (global block order, the same on every rank) and
+ * u in [0, 1): the global block whose cumulative interval holds u * total,
+ * summed left to right, and the residual weight inside it. Blocks of zero
+ * weight are never chosen; when the total is 0 (every row sits on a
+ * centre) *block = nblocks and *residual = 0. */
+void crm_kmeanspp_pick_block(const double *block_sums, size_t nblocks,
+                             double u, size_t *block, double *residual);
+
+/* Within the chosen block (its mind2 on the owning rank): the row whose
+ * cumulative mind2 interval, summed in double in row order, holds
+ * residual; rounding past the end falls back to the last row of positive
+ * weight (0 when there is none). */
+size_t crm_kmeanspp_pick_row(const float *mind2_block, size_t nrows,
+                             double residual);
+
+#endif

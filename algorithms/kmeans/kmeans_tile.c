@@ -1,0 +1,86 @@
+/* algorithms/kmeans/kmeans_tile.c — the distance kernel: nearest centres for
+ * a tile of rows (see kmeans_int.h for the layout).
+ *
+ * Plain C that gcc -O3 vectorises over the rows of the tile. fmaf keeps the
+ * arithmetic independent of the instruction set: a fused multiply-add is
+ * correctly rounded whether it is one vfmadd lane or a libm call, so the
+ * AVX-512, AVX2 and baseline clones return identical bits. The clones are
+ * picked at load time (GCC function multi-versioning on x86-64 Linux). */
+#include "algorithms/kmeans/kmeans_int.h"
+
+#include <math.h>
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&       \
+    defined(__linux__)
+#define TILE_CLONES                                                          \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",         \
+                                 "default")))
+#else
+#define TILE_CLONES
+#endif
+
+#define TR CRM_KMEANS_TILE
+#define CG CRM_KMEANS_CGROUP
+
+TILE_CLONES
+void crm_kmeans_tile(const float *const *rows, size_t d, const float *cpad,
+                     const float *cc, size_t kp, float *xt, float *best,
+                     float *second, int32_t *idx)
+{
+    for (size_t r = 0; r < TR; r++)
+        for (size_t j = 0; j < d; j++)
+            xt[j * TR + r] = rows[r][j];
+    float b1[TR], b2[TR];
+    int32_t i1[TR];
+    for (size_t r = 0; r < TR; r++) {
+        b1[r] = b2[r] = INFINITY;
+        i1[r] = 0;
+    }
+    for (size_t c = 0; c < kp; c += CG) {
+        float acc[CG][TR] = {{0}};
+        for (size_t j = 0; j < d; j++) {
+            const float *xj = xt + j * TR;
+            for (size_t q = 0; q < CG; q++) {
+                const float cv = cpad[(c + q) * d + j];
+                for (size_t r = 0; r < TR; r++)
+                    acc[q][r] = fmaf(xj[r], cv, acc[q][r]);
+            }
+        }
+        /* centres in ascending order with a strict < : ties keep the lowest */
+        for (size_t q = 0; q < CG; q++)
+            for (size_t r = 0; r < TR; r++) {
+                const float v = cc[c + q] - 2.0f * acc[q][r];
+                const int better = v < b1[r];
+                b2[r] = better ? b1[r] : (v < b2[r] ? v : b2[r]);
+                b1[r] = better ? v : b1[r];
+                i1[r] = better ? (int32_t)(c + q) : i1[r];
+            }
+    }
+    for (size_t r = 0; r < TR; r++) {
+        best[r] = b1[r];
+        second[r] = b2[r];
+        idx[r] = i1[r];
+    }
+}
+
+TILE_CLONES
+void crm_kmeans_fold(const float *x, size_t i0, size_t i1, size_t d,
+                     size_t k, const float *centres, const int32_t *label,
+                     float *dist2, float *upper, double *part)
+{
+    double *count = part + k * d, *inertia = part + k * d + k;
+    const double up = 1.0 + (double)(d + 8) * 0x1p-52;
+    for (size_t i = i0; i < i1; i++) {
+        const size_t a = (size_t)label[i];
+        const float *xi = x + i * d;
+        double *sum = part + a * d;
+        for (size_t j = 0; j < d; j++)
+            sum[j] += (double)xi[j];
+        const double s = crm_kmeans_dist2(xi, centres + a * d, d);
+        count[a] += 1.0;
+        *inertia += s;
+        dist2[i] = (float)s;
+        if (upper != NULL)
+            upper[i] = crm_kmeans_round_up(sqrt(s) * up);
+    }
+}
