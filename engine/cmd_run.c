@@ -7,6 +7,7 @@
  * status 1 and no new outputs. */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
+#include <hdf5.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "engine/log.h"
 #include "engine/output.h"
 #include "engine/run.h"
+#include "engine/stage_kmeans.h"
 #include "engine/stage_rfm.h"
 
 typedef crm_status (*stage_fn)(crm_run *run, cJSON *js, crm_error *err);
@@ -34,6 +36,7 @@ static stage_fn stage_function(crm_stage_kind kind)
 {
     switch (kind) {
     case CRM_STAGE_RFM: return crm_stage_rfm;
+    case CRM_STAGE_KMEANS: return crm_stage_kmeans;
     }
     return NULL;
 }
@@ -120,6 +123,7 @@ int crm_cmd_run(int argc, char **argv)
         fprintf(stderr, "crmine run: %s\n",
                 err.msg[0] != '\0' ? err.msg : crm_strerror(rc));
     crm_mpi_comm_destroy(mpi);
+    H5close(); /* before MPI goes: HDF5 must not tear files down inside it */
     MPI_Finalize();
     return rc == CRM_OK ? 0 : 1;
 }

@@ -24,6 +24,9 @@ typedef struct parse_state {
     int line;            /* line last handed to libinih */
     char section[64];    /* current section, "" before the first */
     unsigned seen;       /* bit per known section already opened */
+    char keys_seen[64][80]; /* "section.key" of each key given so far */
+    int keys_line[64];      /* and its line */
+    size_t nkeys;
     crm_status rc;
     crm_error *err;
 } parse_state;
@@ -36,7 +39,8 @@ typedef struct key_entry {
     key_parser parse;
 } key_entry;
 
-static const char *const sections[] = {"job", "input", "output", "rfm"};
+static const char *const sections[] = {"job", "input", "output", "rfm",
+                                       "kmeans"};
 enum { NSECTIONS = sizeof sections / sizeof sections[0] };
 
 static crm_status fail(parse_state *ps, const char *key, const char *fmt,
@@ -178,11 +182,154 @@ static crm_status rfm_monetary(parse_state *ps, const char *v)
     return CRM_OK;
 }
 
+/* Splits "a, b ,c" into trimmed items; an empty item is an error. */
+static crm_status parse_list(parse_state *ps, const char *key, const char *v,
+                             crm_strlist *out)
+{
+    crm_strlist l = {0};
+    crm_status rc = CRM_OK;
+    const char *p = v;
+    while (rc == CRM_OK) {
+        const char *comma = strchr(p, ',');
+        const char *end = comma != NULL ? comma : p + strlen(p);
+        while (p < end && isspace((unsigned char)*p))
+            p++;
+        const char *stop = end;
+        while (stop > p && isspace((unsigned char)stop[-1]))
+            stop--;
+        char **grown = realloc(l.items, (l.n + 1) * sizeof *grown);
+        char *item = grown != NULL ? strndup(p, (size_t)(stop - p)) : NULL;
+        if (grown != NULL)
+            l.items = grown;
+        if (item == NULL)
+            rc = CRM_ENOMEM;
+        else if (item[0] == '\0') {
+            free(item);
+            rc = fail(ps, key, "expected a comma-separated list of names, "
+                      "got \"%s\"", v);
+        } else
+            l.items[l.n++] = item;
+        if (comma == NULL)
+            break;
+        p = comma + 1;
+    }
+    if (rc != CRM_OK) {
+        crm_strlist_free(&l);
+        return rc;
+    }
+    crm_strlist_free(out);
+    *out = l;
+    return CRM_OK;
+}
+
+static crm_status kmeans_features(parse_state *ps, const char *v)
+{
+    return parse_list(ps, "features", v, &ps->job->kmeans.features);
+}
+
+static crm_status kmeans_onehot(parse_state *ps, const char *v)
+{
+    return parse_list(ps, "onehot", v, &ps->job->kmeans.onehot);
+}
+
+static crm_status kmeans_log1p(parse_state *ps, const char *v)
+{
+    return parse_list(ps, "log1p", v, &ps->job->kmeans.log1p);
+}
+
+static crm_status kmeans_scaling(parse_state *ps, const char *v)
+{
+    if (strcmp(v, "zscore") == 0)
+        ps->job->kmeans.zscore = 1;
+    else if (strcmp(v, "none") == 0)
+        ps->job->kmeans.zscore = 0;
+    else
+        return fail(ps, "scaling", "expected zscore or none, got \"%s\"", v);
+    return CRM_OK;
+}
+
+static crm_status kmeans_k(parse_state *ps, const char *v)
+{
+    long long x = 0;
+    if (strcmp(v, "auto") == 0)
+        ps->job->kmeans.k = 0;
+    else if (parse_int(v, 1, 4096, &x))
+        ps->job->kmeans.k = (int)x;
+    else
+        return fail(ps, "k", "expected an integer from 1 to 4096 or auto, "
+                    "got \"%s\"", v);
+    return CRM_OK;
+}
+
+static crm_status kmeans_int(parse_state *ps, const char *key, const char *v,
+                             long long lo, long long hi, int *dst)
+{
+    long long x = 0;
+    if (!parse_int(v, lo, hi, &x)) {
+        char what[96];
+        snprintf(what, sizeof what, "expected an integer from %lld to %lld, "
+                 "got \"%%s\"", lo, hi);
+        return fail(ps, key, what, v);
+    }
+    *dst = (int)x;
+    return CRM_OK;
+}
+
+static crm_status kmeans_k_min(parse_state *ps, const char *v)
+{
+    return kmeans_int(ps, "k_min", v, 2, 4096, &ps->job->kmeans.k_min);
+}
+
+static crm_status kmeans_k_max(parse_state *ps, const char *v)
+{
+    return kmeans_int(ps, "k_max", v, 2, 4096, &ps->job->kmeans.k_max);
+}
+
+static crm_status kmeans_n_init(parse_state *ps, const char *v)
+{
+    return kmeans_int(ps, "n_init", v, 1, 1000, &ps->job->kmeans.n_init);
+}
+
+static crm_status kmeans_max_iter(parse_state *ps, const char *v)
+{
+    return kmeans_int(ps, "max_iter", v, 1, 100000,
+                      &ps->job->kmeans.max_iter);
+}
+
+static crm_status kmeans_tol(parse_state *ps, const char *v)
+{
+    char *end = NULL;
+    errno = 0;
+    const double x = strtod(v, &end);
+    if (errno != 0 || end == v || *end != '\0' || !(x >= 0) || x > 1e6)
+        return fail(ps, "tol", "expected a number >= 0, got \"%s\"", v);
+    ps->job->kmeans.tol = x;
+    return CRM_OK;
+}
+
+static crm_status kmeans_model(parse_state *ps, const char *v)
+{
+    if (v[0] == '\0')
+        return fail(ps, "model", "expected a path to a model.h5%s", "");
+    return set_string(&ps->job->kmeans.model, dup_path(ps, v));
+}
+
 static const key_entry keys[] = {
     {"job", "name", job_name},         {"job", "seed", job_seed},
     {"input", "store", input_store},   {"output", "dir", output_dir},
     {"output", "csv", output_csv},     {"rfm", "as_of", rfm_as_of},
     {"rfm", "bins", rfm_bins},         {"rfm", "monetary", rfm_monetary},
+    {"kmeans", "features", kmeans_features},
+    {"kmeans", "onehot", kmeans_onehot},
+    {"kmeans", "log1p", kmeans_log1p},
+    {"kmeans", "scaling", kmeans_scaling},
+    {"kmeans", "k", kmeans_k},
+    {"kmeans", "k_min", kmeans_k_min},
+    {"kmeans", "k_max", kmeans_k_max},
+    {"kmeans", "n_init", kmeans_n_init},
+    {"kmeans", "max_iter", kmeans_max_iter},
+    {"kmeans", "tol", kmeans_tol},
+    {"kmeans", "model", kmeans_model},
 };
 
 static crm_status open_section(parse_state *ps, const char *name)
@@ -193,16 +340,18 @@ static crm_status open_section(parse_state *ps, const char *name)
     snprintf(ps->section, sizeof ps->section, "%s", name);
     if (i == NSECTIONS)
         return fail(ps, NULL,
-                    "unknown section [%s] (expected job, input, rfm or "
-                    "output)",
+                    "unknown section [%s] (expected job, input, rfm, "
+                    "kmeans or output)",
                     name);
     if (ps->seen & (1u << i))
         return fail(ps, NULL, "section [%s] appears twice", name);
     ps->seen |= 1u << i;
-    if (strcmp(name, "rfm") == 0) {
+    const int rfm = strcmp(name, "rfm") == 0;
+    if (rfm || strcmp(name, "kmeans") == 0) {
         if (ps->job->nstages == CRM_JOB_MAX_STAGES)
             return fail(ps, NULL, "too many stages at [%s]", name);
-        ps->job->stages[ps->job->nstages++] = CRM_STAGE_RFM;
+        ps->job->stages[ps->job->nstages++] =
+            rfm ? CRM_STAGE_RFM : CRM_STAGE_KMEANS;
     }
     return CRM_OK;
 }
@@ -227,12 +376,29 @@ static crm_status scan_header(parse_state *ps, const char *line)
     return open_section(ps, name);
 }
 
+/* libinih (as Debian builds it) joins an indented line onto the previous
+ * value; a job file is clearer without that, so indentation is refused. */
+static crm_status check_indent(parse_state *ps, const char *line)
+{
+    if (*line != ' ' && *line != '\t')
+        return CRM_OK;
+    while (*line == ' ' || *line == '\t')
+        line++;
+    if (*line == '\0' || *line == '\n' || *line == '\r' || *line == ';' ||
+        *line == '#')
+        return CRM_OK;
+    return fail(ps, NULL, "expected no indentation (a value cannot continue "
+                "on an indented line)%s", "");
+}
+
 static char *next_line(char *buf, int size, void *stream)
 {
     parse_state *ps = stream;
     if (ps->rc != CRM_OK || fgets(buf, size, ps->fp) == NULL)
         return NULL;
     ps->line++;
+    if ((ps->rc = check_indent(ps, buf)) != CRM_OK)
+        return NULL;
     const size_t len = strlen(buf);
     if (len + 1 == (size_t)size && buf[len - 1] != '\n' && !feof(ps->fp)) {
         ps->rc = fail(ps, NULL, "line is longer than %s characters",
@@ -252,6 +418,21 @@ static int on_key(void *user, const char *section, const char *key,
         ps->rc = fail(ps, key, "key outside any section%s", "");
         return 0;
     }
+    char full[80];
+    snprintf(full, sizeof full, "%s.%s", ps->section, key);
+    for (size_t i = 0; i < ps->nkeys; i++)
+        if (strcmp(ps->keys_seen[i], full) == 0) {
+            char first[64];
+            snprintf(first, sizeof first, "given twice (first on line %d)",
+                     ps->keys_line[i]);
+            ps->rc = fail(ps, key, "%s", first);
+            return 0;
+        }
+    if (ps->nkeys < sizeof ps->keys_seen / sizeof ps->keys_seen[0]) {
+        snprintf(ps->keys_seen[ps->nkeys], sizeof ps->keys_seen[0], "%s",
+                 full);
+        ps->keys_line[ps->nkeys++] = ps->line;
+    }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         if (strcmp(keys[i].section, ps->section) == 0 &&
             strcmp(keys[i].key, key) == 0) {
@@ -267,6 +448,9 @@ static crm_status set_defaults(crm_job *job)
 {
     job->csv = 1;
     job->rfm.bins = 5;
+    job->kmeans = (crm_job_kmeans){.zscore = 1, .k = 8, .k_min = 2,
+                                   .k_max = 10, .n_init = 3,
+                                   .max_iter = 300, .tol = 1e-4};
     const char *base = strrchr(job->path, '/');
     base = base == NULL ? job->path : base + 1;
     job->name = strdup(base);
@@ -291,12 +475,32 @@ static crm_status check_complete(parse_state *ps)
                              "%s: no stage section (expected at least one "
                              "of [rfm])",
                              ps->path);
+    if ((ps->seen & (1u << 4)) && job->kmeans.model == NULL &&
+        job->kmeans.features.n == 0)
+        return crm_error_set(ps->err, CRM_ECONFIG,
+                             "%s: [kmeans] features: missing (the columns to "
+                             "cluster on, or model = a trained model.h5)",
+                             ps->path);
+    if (job->kmeans.k_min > job->kmeans.k_max)
+        return crm_error_set(ps->err, CRM_ECONFIG,
+                             "%s: [kmeans] k_min (%d) is larger than k_max "
+                             "(%d)", ps->path, job->kmeans.k_min,
+                             job->kmeans.k_max);
     if (job->out_dir == NULL) {
         ps->line = 0;
         if (set_string(&job->out_dir, dup_path(ps, "out")) != CRM_OK)
             return CRM_ENOMEM;
     }
     return CRM_OK;
+}
+
+void crm_strlist_free(crm_strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
 }
 
 crm_status crm_job_load(const char *path, crm_job **out, crm_error *err)
@@ -319,6 +523,9 @@ crm_status crm_job_load(const char *path, crm_job **out, crm_error *err)
         goto done;
     }
     const int bad_line = ini_parse_stream(next_line, &ps, on_key, &ps);
+    if (ps.rc == CRM_OK && ferror(ps.fp))
+        ps.rc = crm_error_set(err, CRM_EIO, "%s: cannot read the job file "
+                              "(is it a folder?)", path);
     if (ps.rc != CRM_OK) {
         rc = ps.rc;
         goto done;
@@ -344,6 +551,10 @@ void crm_job_free(crm_job *job)
 {
     if (job == NULL)
         return;
+    crm_strlist_free(&job->kmeans.features);
+    crm_strlist_free(&job->kmeans.onehot);
+    crm_strlist_free(&job->kmeans.log1p);
+    free(job->kmeans.model);
     free(job->out_dir);
     free(job->store);
     free(job->name);
@@ -355,6 +566,7 @@ const char *crm_stage_name(crm_stage_kind kind)
 {
     switch (kind) {
     case CRM_STAGE_RFM: return "rfm";
+    case CRM_STAGE_KMEANS: return "kmeans";
     }
     return "unknown";
 }

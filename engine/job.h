@@ -17,7 +17,13 @@
 
 #define CRM_JOB_MAX_STAGES 8
 
-typedef enum crm_stage_kind { CRM_STAGE_RFM } crm_stage_kind;
+typedef enum crm_stage_kind { CRM_STAGE_RFM, CRM_STAGE_KMEANS } crm_stage_kind;
+
+/* A comma-separated list value: owned strings, trimmed, none empty. */
+typedef struct crm_strlist {
+    char **items;
+    size_t n;
+} crm_strlist;
 
 typedef struct crm_job_rfm {
     int has_as_of;       /* 0: the day after the last transaction */
@@ -25,6 +31,19 @@ typedef struct crm_job_rfm {
     int bins;            /* 2..20, default 5 */
     int monetary_mean;   /* 0: sum (default), 1: mean per order */
 } crm_job_rfm;
+
+typedef struct crm_job_kmeans {
+    crm_strlist features;  /* required unless model is given */
+    crm_strlist onehot;    /* categorical features to one-hot encode */
+    crm_strlist log1p;     /* features to pass through signed log1p */
+    int zscore;            /* scaling = zscore (1, default) or none (0) */
+    int k;                 /* clusters; 0 means auto */
+    int k_min, k_max;      /* range tried by k = auto (2..10) */
+    int n_init;            /* restarts, best inertia kept (3) */
+    int max_iter;          /* Lloyd iterations per restart (300) */
+    double tol;            /* stop when no centre moves more (1e-4) */
+    char *model;           /* score with this model.h5, no training */
+} crm_job_kmeans;
 
 typedef struct crm_job {
     char *path;          /* the job file as given */
@@ -36,12 +55,16 @@ typedef struct crm_job {
     crm_stage_kind stages[CRM_JOB_MAX_STAGES]; /* in file order */
     size_t nstages;
     crm_job_rfm rfm;
+    crm_job_kmeans kmeans;
 } crm_job;
 
 /* Parses the job file at path. CRM_ENOTFOUND when it cannot be read,
  * CRM_ECONFIG with err = "FILE:LINE: [section] key: problem" otherwise. */
 crm_status crm_job_load(const char *path, crm_job **out, crm_error *err);
 void crm_job_free(crm_job *job);
+
+/* Frees a list's items and empties it. */
+void crm_strlist_free(crm_strlist *l);
 
 /* The section name of a stage ("rfm"). */
 const char *crm_stage_name(crm_stage_kind kind);

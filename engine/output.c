@@ -11,11 +11,14 @@
 
 #include "io/export.h"
 
-enum { OUT_H5, OUT_CSV, OUT_JSON, NOUT };
-static const char *const out_names[NOUT] = {"scores.h5", "scores.csv",
-                                            "run.json"};
+enum { OUT_H5, OUT_CSV, OUT_JSON, NFIXED };
+enum { NOUT = NFIXED + CRM_RUN_MAX_OUTPUTS };
+static const char *const fixed_names[NFIXED] = {"scores.h5", "scores.csv",
+                                                "run.json"};
 
 typedef struct out_paths {
+    size_t n;               /* NFIXED + the stages' extra outputs */
+    int skip[NOUT];         /* not written by this job (csv = no) */
     char final[NOUT][4096];
     char temp[NOUT][4096];
 } out_paths;
@@ -36,6 +39,13 @@ static crm_status make_dir(const char *path, crm_error *err)
     if (mkdir(buf, 0777) != 0 && errno != EEXIST)
         return crm_error_set(err, CRM_EIO, "%s: cannot create the output "
                              "folder: %s", path, strerror(errno));
+    struct stat st;
+    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+        return crm_error_set(err, CRM_EIO, "%s: the output folder is not a "
+                             "folder", path);
+    if (access(buf, W_OK | X_OK) != 0)
+        return crm_error_set(err, CRM_EIO, "%s: cannot write in the output "
+                             "folder: %s", path, strerror(errno));
     return CRM_OK;
 }
 
@@ -48,12 +58,16 @@ static crm_status plan_paths(crm_run *run, out_paths *paths, crm_error *err)
     if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
         return rc;
     rc = run->comm->bcast(run->comm, &pid, sizeof pid, 0);
-    for (int i = 0; rc == CRM_OK && i < NOUT; i++) {
+    paths->n = NFIXED + run->nextras;
+    for (size_t i = 0; rc == CRM_OK && i < paths->n; i++) {
         const char *dir = run->job->out_dir;
+        const char *name = i < NFIXED ? fixed_names[i]
+                                      : run->extras[i - NFIXED].name;
+        paths->skip[i] = i == OUT_CSV && !run->job->csv;
         if (snprintf(paths->final[i], sizeof paths->final[i], "%s/%s", dir,
-                     out_names[i]) >= (int)sizeof paths->final[i] ||
+                     name) >= (int)sizeof paths->final[i] ||
             snprintf(paths->temp[i], sizeof paths->temp[i], "%s/.%s.%lld.tmp",
-                     dir, out_names[i], pid) >= (int)sizeof paths->temp[i])
+                     dir, name, pid) >= (int)sizeof paths->temp[i])
             rc = crm_error_set(err, CRM_EINVAL, "%s: path too long", dir);
     }
     return rc;
@@ -180,23 +194,43 @@ static crm_status write_json(crm_run *run, const char *path, crm_error *err)
     return rc;
 }
 
+/* The stages' own files, written by rank 0 and agreed. */
+static crm_status write_extras(crm_run *run, const out_paths *paths,
+                               crm_error *err)
+{
+    crm_status rc = CRM_OK;
+    for (size_t i = 0; run->rank == 0 && rc == CRM_OK && i < run->nextras;
+         i++)
+        rc = run->extras[i].write(paths->temp[NFIXED + i], run->extras[i].ctx,
+                                  err);
+    return crm_mpi_agree(run->mpi, rc, err);
+}
+
 static crm_status commit(crm_run *run, const out_paths *paths, int ok,
                          crm_error *err)
 {
     crm_status rc = CRM_OK;
     if (run->rank != 0)
         return CRM_OK;
-    for (int i = 0; i < NOUT; i++) {
-        if (i == OUT_CSV && !run->job->csv)
+    /* run.json goes last: its presence says the other files are complete */
+    for (size_t k = 0; k < paths->n; k++) {
+        const size_t i = k < OUT_JSON ? k : k + 1 < paths->n ? k + 1
+                                                             : OUT_JSON;
+        if (paths->skip[i]) {
+            /* csv = no: an older scores.csv would contradict the new run */
+            if (ok && rc == CRM_OK && remove(paths->final[i]) != 0 &&
+                errno != ENOENT)
+                rc = crm_error_set(err, CRM_EIO, "%s: cannot remove the "
+                                   "previous run's file: %s", paths->final[i],
+                                   strerror(errno));
             continue;
-        if (!ok) {
-            remove(paths->temp[i]);
-        } else if (rc == CRM_OK &&
-                   rename(paths->temp[i], paths->final[i]) != 0) {
+        }
+        if (!ok || rc != CRM_OK)
+            remove(paths->temp[i]); /* failed: no temporary file stays */
+        else if (rename(paths->temp[i], paths->final[i]) != 0)
             rc = crm_error_set(err, CRM_EIO, "%s: cannot rename to %s: %s",
                                paths->temp[i], paths->final[i],
                                strerror(errno));
-        }
     }
     return rc;
 }
@@ -215,6 +249,8 @@ crm_status crm_output_write(crm_run *run, crm_error *err)
     rc = write_h5(run, &t, paths.temp[OUT_H5], err);
     if (rc == CRM_OK && run->job->csv)
         rc = write_csv(run, &t, paths.temp[OUT_CSV], err);
+    if (rc == CRM_OK)
+        rc = write_extras(run, &paths, err);
     run->seconds_write += crm_log_now() - t0;
     if (rc == CRM_OK)
         rc = write_json(run, paths.temp[OUT_JSON], err);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/reduce.h"
 #include "engine/partition.h"
 #include "version.h"
 
@@ -174,6 +175,10 @@ crm_status crm_run_open(crm_run *run, const crm_job *job, crm_mpi_comm *mpi,
 
 void crm_run_close(crm_run *run)
 {
+    for (size_t i = 0; i < run->nextras; i++)
+        if (run->extras[i].free_ctx != NULL)
+            run->extras[i].free_ctx(run->extras[i].ctx);
+    run->nextras = 0;
     for (size_t i = 0; i < run->nscores; i++)
         free(run->score_data[i]);
     run->nscores = 0;
@@ -195,6 +200,35 @@ void crm_run_close(crm_run *run)
 size_t crm_run_nlocal(const crm_run *run)
 {
     return (size_t)(run->row1 - run->row0);
+}
+
+crm_status crm_run_add_output(crm_run *run, const char *name,
+                              crm_output_fn write, void *ctx,
+                              void (*free_ctx)(void *ctx))
+{
+    if (run->nextras == CRM_RUN_MAX_OUTPUTS) {
+        if (free_ctx != NULL)
+            free_ctx(ctx);
+        return CRM_ERANGE;
+    }
+    run->extras[run->nextras++] =
+        (crm_extra_output){name, write, ctx, free_ctx};
+    return CRM_OK;
+}
+
+size_t crm_run_nblocks(const crm_run *run)
+{
+    const int64_t n = run->row1 - run->row0;
+    return (size_t)((n + run->block_rows - 1) / run->block_rows);
+}
+
+crm_status crm_run_reduce(crm_run *run, const double *parts, size_t len,
+                          double *out)
+{
+    const int64_t total =
+        (run->ncustomers + run->block_rows - 1) / run->block_rows;
+    return crm_reduce_blocks(run->comm, parts, crm_run_nblocks(run),
+                             run->row0 / run->block_rows, total, len, out);
 }
 
 crm_status crm_run_add_score(crm_run *run, crm_column col, void *data)

@@ -27,6 +27,19 @@
 #include "io/store.h"
 
 #define CRM_RUN_MAX_SCORES 64
+#define CRM_RUN_MAX_OUTPUTS 8
+
+/* Writes one extra output file (segments.csv, model.h5) at path; runs on
+ * rank 0 only, after the scores are written. */
+typedef crm_status (*crm_output_fn)(const char *path, void *ctx,
+                                    crm_error *err);
+
+typedef struct crm_extra_output {
+    const char *name;          /* file name in the output folder, static */
+    crm_output_fn write;
+    void *ctx;                 /* owned by the run, freed with free_ctx */
+    void (*free_ctx)(void *ctx);
+} crm_extra_output;
 
 typedef struct crm_run {
     const crm_job *job;         /* borrowed, outlives the run */
@@ -46,6 +59,8 @@ typedef struct crm_run {
     crm_column scores[CRM_RUN_MAX_SCORES]; /* the /scores columns so far */
     void *score_data[CRM_RUN_MAX_SCORES];  /* owned buffers behind scores */
     size_t nscores;
+    crm_extra_output extras[CRM_RUN_MAX_OUTPUTS]; /* stage outputs */
+    size_t nextras;
     cJSON *report;              /* run.json, built on every rank */
     cJSON *stages;              /* report's "stages" object */
     double seconds_read;        /* phase timers of this rank */
@@ -72,7 +87,24 @@ crm_status crm_run_read_tx(crm_run *run, const char *stage,
  * ownership of data (malloc'ed) in every case, also on failure. */
 crm_status crm_run_add_score(crm_run *run, crm_column col, void *data);
 
+/* Registers an extra output file written by rank 0 with the others and
+ * committed with them. Call on every rank (ctx may be NULL elsewhere); the
+ * run takes ownership of ctx in every case. */
+crm_status crm_run_add_output(crm_run *run, const char *name,
+                              crm_output_fn write, void *ctx,
+                              void (*free_ctx)(void *ctx));
+
 /* This rank's customer count. */
 size_t crm_run_nlocal(const crm_run *run);
+
+/* This rank's number of customer blocks (the last one may be short). */
+size_t crm_run_nblocks(const crm_run *run);
+
+/* out[0..len) = the sum over all customer blocks of all ranks of the
+ * per-block partials in parts (crm_run_nblocks x len, block-major), added
+ * in the fixed tree of crm_reduce_blocks: identical at any rank count.
+ * Collective. */
+crm_status crm_run_reduce(crm_run *run, const double *parts, size_t len,
+                          double *out);
 
 #endif

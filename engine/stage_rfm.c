@@ -7,19 +7,64 @@
 #include "algorithms/rfm/rfm.h"
 #include "io/datetime.h"
 
-/* Order keys as int64 whatever the stored type (integer ids or dict codes). */
-static crm_status order_keys(const crm_column *c, size_t n, int64_t **out)
+/* The kernel's inputs, converted from whatever types the store holds. */
+typedef struct rfm_inputs {
+    int64_t *time;   /* owned copy, or NULL when the column is int64 */
+    double *amount;  /* owned copy, or NULL when float64 (or absent) */
+    int64_t *order;  /* owned order keys, or NULL without order_id */
+} rfm_inputs;
+
+/* A line without an order id is an order of its own per timestamp: its key
+ * lies in a range no stored id reaches (ids are non-negative codes, or
+ * integers far from -2^62). */
+static int64_t missing_order_key(int64_t time)
 {
-    *out = NULL;
-    if (c == NULL)
-        return CRM_OK;
-    int64_t *keys = malloc((n ? n : 1) * sizeof *keys);
-    if (keys == NULL)
+    return INT64_MIN / 2 + time;
+}
+
+static crm_status convert(const crm_table *t, rfm_inputs *in,
+                          crm_rfm_tx *tx, crm_error *err)
+{
+    const crm_column *time = crm_table_find(t, "time");
+    const crm_column *amount = crm_table_find(t, "amount");
+    const crm_column *order = crm_table_find(t, "order_id");
+    const size_t n = t->nrows ? t->nrows : 1;
+    if (time->type != CRM_TYPE_INT64 && time->type != CRM_TYPE_INT32)
+        return crm_error_set(err, CRM_EFORMAT, "/transactions column time: "
+                             "expected integer seconds, found %s",
+                             crm_type_name(time->type));
+    if (time->type != CRM_TYPE_INT64 &&
+        (in->time = malloc(n * sizeof *in->time)) == NULL)
         return CRM_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        keys[i] = crm_column_get_i64(c, i);
-    *out = keys;
+    if (amount != NULL && amount->type != CRM_TYPE_FLOAT64 &&
+        (in->amount = malloc(n * sizeof *in->amount)) == NULL)
+        return CRM_ENOMEM;
+    if (order != NULL && (in->order = malloc(n * sizeof *in->order)) == NULL)
+        return CRM_ENOMEM;
+    for (size_t i = 0; i < t->nrows; i++) {
+        const int64_t ti = crm_column_get_i64(time, i);
+        if (in->time != NULL)
+            in->time[i] = ti;
+        if (in->amount != NULL)
+            in->amount[i] = crm_column_get_f64(amount, i);
+        if (in->order != NULL)
+            in->order[i] = crm_column_is_missing(order, i)
+                               ? missing_order_key(ti)
+                               : crm_column_get_i64(order, i);
+    }
+    tx->time = in->time != NULL ? in->time : time->data;
+    tx->amount = in->amount != NULL  ? in->amount
+                 : amount != NULL ? amount->data
+                                  : NULL;
+    tx->order = in->order;
     return CRM_OK;
+}
+
+static void inputs_free(rfm_inputs *in)
+{
+    free(in->order);
+    free(in->amount);
+    free(in->time);
 }
 
 static crm_status resolve_as_of(crm_run *run, const crm_rfm_tx *tx,
@@ -57,8 +102,8 @@ static crm_status measures_with_progress(crm_run *run, const crm_rfm_tx *tx,
             .order = tx->order != NULL ? tx->order + r0 : NULL,
         };
         rc = crm_rfm_measures(&slice, p, rec + c0, freq + c0, mon + c0);
-        crm_log_progress(run->log, "rfm", (long long)(c0 + n),
-                         (long long)tx->ncustomers);
+        crm_log_progress(run->log, "rfm (rank 0's customers)",
+                         (long long)(c0 + n), (long long)tx->ncustomers);
     }
     return rc;
 }
@@ -117,7 +162,7 @@ crm_status crm_stage_rfm(crm_run *run, cJSON *stage_json, crm_error *err)
     const size_t n = crm_run_nlocal(run);
     const size_t alloc_n = n ? n : 1;
     crm_frame *frame = NULL;
-    int64_t *order = NULL;
+    rfm_inputs in = {0};
     int32_t *rec = malloc(alloc_n * sizeof *rec);
     int32_t *freq = malloc(alloc_n * sizeof *freq);
     double *mon = malloc(alloc_n * sizeof *mon);
@@ -133,21 +178,13 @@ crm_status crm_stage_rfm(crm_run *run, cJSON *stage_json, crm_error *err)
     if (rc != CRM_OK)
         goto done;
     const double t0 = crm_log_now();
-    const crm_table *t = crm_frame_table(frame);
-    const crm_column *amount = crm_table_find(t, "amount");
-    rc = order_keys(crm_table_find(t, "order_id"), t->nrows, &order);
-    crm_rfm_tx tx = {
-        .ncustomers = n,
-        .offset = run->tx_offset,
-        .time = crm_table_find(t, "time")->data,
-        .amount = amount != NULL ? amount->data : NULL,
-        .order = order,
-    };
+    crm_rfm_tx tx = {.ncustomers = n, .offset = run->tx_offset};
     crm_rfm_params p = {.bins = run->job->rfm.bins,
                         .monetary_mean = run->job->rfm.monetary_mean};
-    if (rc == CRM_OK)
-        rc = resolve_as_of(run, &tx, &p.as_of_day);
-    if (rc == CRM_OK)
+    rc = convert(crm_frame_table(frame), &in, &tx, err);
+    if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
+        goto done;
+    if ((rc = resolve_as_of(run, &tx, &p.as_of_day)) == CRM_OK)
         rc = measures_with_progress(run, &tx, &p, rec, freq, mon);
     if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
         goto done;
@@ -168,7 +205,7 @@ done:
     free(mon);
     free(freq);
     free(rec);
-    free(order);
+    inputs_free(&in);
     crm_frame_free(frame);
     return rc;
 }

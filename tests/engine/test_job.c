@@ -139,3 +139,71 @@ Test(job, missing_file_is_not_found)
                  CRM_ENOTFOUND);
     cr_assert(strstr(err.msg, "/nonexistent/job.ini") != NULL);
 }
+
+Test(job, a_key_given_twice_names_both_lines)
+{
+    const char *msg = load_error("[input]\nstore = a.h5\nstore = b.h5\n"
+                                 "[rfm]\n");
+    cr_assert(strstr(msg, "nightly.ini:3: [input] store: given twice (first "
+                          "on line 2)") != NULL, "%s", msg);
+}
+
+Test(job, indented_continuation_lines_are_refused)
+{
+    const char *msg = load_error("[input]\nstore = s.h5\n  more.h5\n[rfm]\n");
+    cr_assert(strstr(msg, "nightly.ini:3: expected no indentation") != NULL,
+              "%s", msg);
+    /* indented comments and blank lines stay fine */
+    crm_job *job = NULL;
+    crm_error err = {{0}};
+    cr_assert_eq(crm_job_load(write_job("[input]\n  ; note\n \nstore = s\n"
+                                        "[rfm]\n"), &job, &err), CRM_OK,
+                 "%s", err.msg);
+    crm_job_free(job);
+}
+
+Test(job, a_folder_is_not_a_job_file)
+{
+    crm_job *job = NULL;
+    crm_error err = {{0}};
+    cr_assert_neq(crm_job_load(dir, &job, &err), CRM_OK);
+    cr_assert(strstr(err.msg, dir) != NULL, "%s", err.msg);
+}
+
+Test(job, kmeans_section_parses_lists_and_auto_k)
+{
+    crm_job *job = NULL;
+    crm_error err = {{0}};
+    const char *path = write_job("[input]\nstore = s.h5\n[rfm]\n[kmeans]\n"
+                                 "features = recency, frequency ,monetary\n"
+                                 "log1p = monetary\nk = auto\nk_max = 6\n"
+                                 "n_init = 2\ntol = 1e-6\n");
+    cr_assert_eq(crm_job_load(path, &job, &err), CRM_OK, "%s", err.msg);
+    cr_assert_eq(job->nstages, 2);
+    cr_assert_eq(job->stages[1], CRM_STAGE_KMEANS);
+    cr_assert_eq(job->kmeans.features.n, 3);
+    cr_assert_str_eq(job->kmeans.features.items[1], "frequency");
+    cr_assert_str_eq(job->kmeans.features.items[2], "monetary");
+    cr_assert_eq(job->kmeans.k, 0);
+    cr_assert_eq(job->kmeans.k_min, 2);
+    cr_assert_eq(job->kmeans.k_max, 6);
+    cr_assert_eq(job->kmeans.n_init, 2);
+    cr_assert_eq(job->kmeans.tol, 1e-6);
+    crm_job_free(job);
+}
+
+Test(job, kmeans_bad_values_are_errors)
+{
+    cr_assert(strstr(load_error("[input]\nstore=s\n[kmeans]\nfeatures = a,,b"
+                                "\n"),
+                     ":4: [kmeans] features: expected a comma-separated") !=
+              NULL);
+    cr_assert(strstr(load_error("[input]\nstore=s\n[kmeans]\nfeatures = a\n"
+                                "k = 0\n"),
+                     ":5: [kmeans] k: expected an integer from 1") != NULL);
+    cr_assert(strstr(load_error("[input]\nstore=s\n[kmeans]\nk = 3\n"),
+                     "[kmeans] features: missing") != NULL);
+    cr_assert(strstr(load_error("[input]\nstore=s\n[kmeans]\nfeatures = a\n"
+                                "k_min = 5\nk_max = 3\n"),
+                     "k_min (5) is larger than k_max (3)") != NULL);
+}

@@ -1,0 +1,388 @@
+/* engine/kmeans_fit.c — distributed k-means++ and Lloyd over the kernel. */
+#include "engine/kmeans_fit.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "algorithms/kmeans/kmeans.h"
+#include "core/rng.h"
+
+/* What one training needs besides the kernel's work. */
+typedef struct ctx {
+    crm_run *run;
+    const float *x;
+    size_t n, d, k;
+    size_t nblocks;         /* all ranks */
+    int64_t *start;         /* nranks + 1 first global rows */
+    crm_kmeans_work *work;
+    double *parts;          /* local blocks x partial_len */
+    double *total;          /* partial_len */
+    double *sums;           /* every block's k-means++ weight */
+    float *mind2;           /* n */
+    float *prev;            /* k x d centres before an update */
+    size_t *empty;          /* k */
+    double tol_ss;          /* stop when the squared shifts sum below */
+} ctx;
+
+static int owner_of_row(const ctx *c, int64_t row)
+{
+    int r = 0;
+    while (r + 1 < c->run->nranks && c->start[r + 1] <= row)
+        r++;
+    return r;
+}
+
+/* centre = the features of global row, sent by the rank that holds it. */
+static crm_status fetch_row(ctx *c, int64_t row, float *centre)
+{
+    const int owner = owner_of_row(c, row);
+    if (owner == c->run->rank)
+        memcpy(centre, c->x + (size_t)(row - c->run->row0) * c->d,
+               c->d * sizeof *centre);
+    return c->run->comm->bcast(c->run->comm, centre, c->d * sizeof *centre,
+                               owner);
+}
+
+static crm_status row_starts(ctx *c)
+{
+    const crm_comm *comm = c->run->comm;
+    const size_t p = (size_t)comm->size;
+    const double mine = (double)c->run->row0;
+    double *all = malloc(p * sizeof *all);
+    c->start = malloc((p + 1) * sizeof *c->start);
+    crm_status rc = (all && c->start) ? CRM_OK : CRM_ENOMEM;
+    if (rc == CRM_OK)
+        rc = comm->allgather_f64(comm, &mine, 1, all, p);
+    for (size_t r = 0; rc == CRM_OK && r < p; r++)
+        c->start[r] = (int64_t)all[r];
+    if (rc == CRM_OK)
+        c->start[p] = c->run->ncustomers;
+    free(all);
+    return rc;
+}
+
+static crm_status gather_sums(ctx *c, const double *local, size_t nlocal)
+{
+    return c->run->comm->allgather_f64(c->run->comm, local, nlocal, c->sums,
+                                       c->nblocks);
+}
+
+/* The row of global block gb that k-means++ draws for residual weight. */
+static crm_status pick_in_block(ctx *c, size_t gb, double residual,
+                                float *centre)
+{
+    const int64_t B = c->run->block_rows;
+    const int64_t row0 = (int64_t)gb * B;
+    const int owner = owner_of_row(c, row0);
+    int64_t row = row0;
+    if (owner == c->run->rank) {
+        const size_t i0 = (size_t)(row0 - c->run->row0);
+        const size_t len = c->n - i0 < (size_t)B ? c->n - i0 : (size_t)B;
+        row += (int64_t)crm_kmeanspp_pick_row(c->mind2 + i0, len, residual);
+    }
+    crm_status rc = c->run->comm->bcast(c->run->comm, &row, sizeof row,
+                                        owner);
+    return rc == CRM_OK ? fetch_row(c, row, centre) : rc;
+}
+
+/* k-means++ (Arthur & Vassilvitskii 2007): the first centre uniform, each
+ * next one drawn with probability proportional to the squared distance to
+ * the nearest centre so far. Draw j of restart `stream` is
+ * crm_rng_unit(seed, stream, j), whatever the partitioning. */
+static crm_status seed_plus_plus(ctx *c, uint64_t stream, float *centres)
+{
+    const uint64_t seed = c->run->job->seed;
+    const size_t nlocal = crm_run_nblocks(c->run);
+    const double u0 = crm_rng_unit(seed, stream, 0);
+    int64_t first = (int64_t)(u0 * (double)c->run->ncustomers);
+    crm_status rc = fetch_row(c, first, centres);
+    crm_kmeanspp_reset(c->mind2, c->n);
+    for (size_t j = 1; rc == CRM_OK && j < c->k; j++) {
+        double *local = c->parts; /* scratch: nlocal block sums */
+        rc = crm_kmeanspp_update(c->x, c->n, c->d,
+                                 (size_t)c->run->block_rows,
+                                 centres + (j - 1) * c->d, c->mind2, local);
+        if (rc == CRM_OK)
+            rc = gather_sums(c, local, nlocal);
+        if (rc != CRM_OK)
+            break;
+        size_t gb = 0;
+        double residual = 0;
+        const double u = crm_rng_unit(seed, stream, j);
+        crm_kmeanspp_pick_block(c->sums, c->nblocks, u, &gb, &residual);
+        if (gb == c->nblocks) /* every customer sits on a centre */
+            rc = fetch_row(c, (int64_t)(u * (double)c->run->ncustomers),
+                           centres + j * c->d);
+        else
+            rc = pick_in_block(c, gb, residual, centres + j * c->d);
+    }
+    return rc;
+}
+
+/* The customer farthest from its centre (ties: lowest global row), taken
+ * out of later picks by zeroing its distance. */
+static crm_status farthest(ctx *c, float *dist2, float *centre)
+{
+    const crm_comm *comm = c->run->comm;
+    double best = -1.0;
+    for (size_t i = 0; i < c->n; i++)
+        best = (double)dist2[i] > best ? (double)dist2[i] : best;
+    crm_status rc = comm->allreduce_f64(comm, &best, 1, CRM_OP_MAX);
+    int64_t row = INT64_MAX;
+    for (size_t i = 0; rc == CRM_OK && i < c->n && row == INT64_MAX; i++)
+        if ((double)dist2[i] == best)
+            row = c->run->row0 + (int64_t)i;
+    if (rc == CRM_OK)
+        rc = comm->allreduce_i64(comm, &row, 1, CRM_OP_MIN);
+    if (rc != CRM_OK || row == INT64_MAX)
+        return rc == CRM_OK ? CRM_EEMPTY : rc;
+    if (owner_of_row(c, row) == c->run->rank)
+        dist2[row - c->run->row0] = 0.0f;
+    return fetch_row(c, row, centre);
+}
+
+static double shift_ss(const float *a, const float *b, size_t len)
+{
+    double ss = 0.0;
+    for (size_t i = 0; i < len; i++) {
+        const double dv = (double)a[i] - (double)b[i];
+        ss += dv * dv;
+    }
+    return ss;
+}
+
+/* One assignment over all ranks: labels, distances, reduced partials. */
+static crm_status assign(ctx *c, const float *centres, int32_t *label,
+                         float *dist2)
+{
+    crm_status rc = crm_kmeans_assign(c->work, c->x, c->n, centres, label,
+                                      dist2, c->parts);
+    if ((rc = crm_mpi_agree(c->run->mpi, rc, NULL)) != CRM_OK)
+        return rc;
+    return crm_run_reduce(c->run, c->parts,
+                          crm_kmeans_partial_len(c->k, c->d), c->total);
+}
+
+/* Lloyd from the given centres until the centres move less than tol or
+ * max_iter passes; then one more assignment so labels, distances and
+ * inertia belong to the final centres. */
+static crm_status lloyd(ctx *c, crm_kmeans_fit *fit)
+{
+    const int max_iter = c->run->job->kmeans.max_iter;
+    crm_status rc = CRM_OK;
+    fit->converged = 0;
+    for (fit->iterations = 0; rc == CRM_OK && fit->iterations < max_iter;) {
+        if ((rc = assign(c, fit->centres, fit->label, fit->dist2)) != CRM_OK)
+            break;
+        memcpy(c->prev, fit->centres, c->k * c->d * sizeof *c->prev);
+        size_t nempty = 0;
+        double inertia = 0, max_shift2 = 0;
+        crm_kmeans_finish(c->total, c->k, c->d, fit->centres, c->empty,
+                          &nempty, &inertia, &max_shift2);
+        fit->iterations++;
+        for (size_t e = 0; rc == CRM_OK && e < nempty; e++)
+            rc = farthest(c, fit->dist2, fit->centres + c->empty[e] * c->d);
+        fit->reseeded += (int64_t)nempty;
+        if (nempty == 0 &&
+            shift_ss(c->prev, fit->centres, c->k * c->d) <= c->tol_ss) {
+            fit->converged = 1;
+            break;
+        }
+        crm_log_progress(c->run->log, "kmeans", fit->iterations, max_iter);
+    }
+    if (rc == CRM_OK)
+        rc = assign(c, fit->centres, fit->label, fit->dist2);
+    if (rc == CRM_OK)
+        fit->inertia = c->total[c->k * c->d + c->k];
+    return rc;
+}
+
+static crm_kmeans_fit *fit_alloc(size_t n, size_t d, size_t k)
+{
+    crm_kmeans_fit *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return NULL;
+    f->k = k;
+    f->d = d;
+    f->centres = calloc(k * d, sizeof *f->centres);
+    f->label = calloc(n + 1, sizeof *f->label);
+    f->dist2 = calloc(n + 1, sizeof *f->dist2);
+    if (!f->centres || !f->label || !f->dist2) {
+        crm_kmeans_fit_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+void crm_kmeans_fit_free(crm_kmeans_fit *fit)
+{
+    if (fit == NULL)
+        return;
+    free(fit->dist2);
+    free(fit->label);
+    free(fit->centres);
+    free(fit);
+}
+
+static void ctx_free(ctx *c)
+{
+    free(c->empty);
+    free(c->prev);
+    free(c->mind2);
+    free(c->sums);
+    free(c->total);
+    free(c->parts);
+    free(c->start);
+    crm_kmeans_work_destroy(c->work);
+}
+
+static crm_status ctx_init(ctx *c, crm_run *run, const float *x, size_t n,
+                           size_t d, size_t k)
+{
+    *c = (ctx){.run = run, .x = x, .n = n, .d = d, .k = k};
+    const int64_t B = run->block_rows;
+    c->nblocks = (size_t)((run->ncustomers + B - 1) / B);
+    const size_t len = crm_kmeans_partial_len(k, d);
+    const size_t nlocal = crm_run_nblocks(run);
+    crm_status rc = crm_kmeans_work_create(n, d, k, (size_t)B, &c->work);
+    c->parts = malloc((nlocal * len + 1) * sizeof *c->parts);
+    c->total = malloc((len + 1) * sizeof *c->total);
+    c->sums = malloc((c->nblocks + 1) * sizeof *c->sums);
+    c->mind2 = malloc((n + 1) * sizeof *c->mind2);
+    c->prev = malloc((k * d + 1) * sizeof *c->prev);
+    c->empty = malloc((k + 1) * sizeof *c->empty);
+    if (rc == CRM_OK && (!c->parts || !c->total || !c->sums || !c->mind2 ||
+                         !c->prev || !c->empty))
+        rc = CRM_ENOMEM;
+    if ((rc = crm_mpi_agree(run->mpi, rc, NULL)) == CRM_OK)
+        rc = row_starts(c);
+    return rc;
+}
+
+/* Mean squared deviation per feature over all customers: sklearn's scale
+ * for tol (the centres stop when their squared moves sum below tol times
+ * it). Two block-ordered passes. */
+static crm_status mean_variance(ctx *c, double *out)
+{
+    const size_t d = c->d, nb = crm_run_nblocks(c->run);
+    const size_t B = (size_t)c->run->block_rows;
+    double *mean = calloc(d + 1, sizeof *mean), *part = c->parts;
+    if (mean == NULL)
+        return CRM_ENOMEM;
+    crm_status rc = CRM_OK;
+    for (int pass = 0; rc == CRM_OK && pass < 2; pass++) {
+        for (size_t b = 0; b < nb; b++) {
+            const size_t i1 = (b + 1) * B < c->n ? (b + 1) * B : c->n;
+            for (size_t j = 0; j < d; j++) {
+                double acc = 0.0;
+                for (size_t i = b * B; i < i1; i++) {
+                    const double v = (double)c->x[i * d + j] - mean[j];
+                    acc += pass == 0 ? v : v * v;
+                }
+                part[b * d + j] = acc;
+            }
+        }
+        rc = crm_run_reduce(c->run, part, d, c->total);
+        for (size_t j = 0; rc == CRM_OK && j < d; j++)
+            mean[j] = c->total[j] / (double)c->run->ncustomers;
+    }
+    double ss = 0.0;
+    for (size_t j = 0; j < d; j++)
+        ss += mean[j];
+    *out = ss / (double)d;
+    free(mean);
+    return rc;
+}
+
+/* Restart r's stream: distinct for every (k, restart) pair. */
+static uint64_t restart_stream(size_t k, int r)
+{
+    return UINT64_C(0x6b6d65616e73) ^ ((uint64_t)k << 20) ^ (uint64_t)r;
+}
+
+/* Keeps the lower inertia in *best (ties: the earlier restart). */
+static void keep_better(crm_kmeans_fit **best, crm_kmeans_fit **cand)
+{
+    if (*best == NULL || (*cand)->inertia < (*best)->inertia) {
+        crm_kmeans_fit *t = *best;
+        *best = *cand;
+        *cand = t;
+    }
+}
+
+crm_status crm_kmeans_train(crm_run *run, const float *x, size_t n, size_t d,
+                            size_t k, crm_kmeans_fit **out, crm_error *err)
+{
+    if ((int64_t)k > run->ncustomers)
+        return crm_error_set(err, CRM_EINVAL, "%s: [kmeans] k = %zu is "
+                             "larger than the number of customers (%lld)",
+                             run->job->path, k, (long long)run->ncustomers);
+    ctx c;
+    crm_kmeans_fit *best = NULL, *cand = NULL;
+    crm_status rc = ctx_init(&c, run, x, n, d, k);
+    double mean_var = 0.0;
+    if (rc == CRM_OK)
+        rc = mean_variance(&c, &mean_var);
+    c.tol_ss = run->job->kmeans.tol * mean_var;
+    int64_t reseeded = 0;
+    for (int r = 0; rc == CRM_OK && r < run->job->kmeans.n_init; r++) {
+        if (cand == NULL && (cand = fit_alloc(n, d, k)) == NULL)
+            rc = CRM_ENOMEM;
+        if ((rc = crm_mpi_agree(run->mpi, rc, NULL)) != CRM_OK)
+            break;
+        cand->reseeded = 0;
+        cand->restart = r;
+        rc = seed_plus_plus(&c, restart_stream(k, r), cand->centres);
+        if (rc == CRM_OK)
+            rc = lloyd(&c, cand);
+        reseeded += rc == CRM_OK ? cand->reseeded : 0;
+        if (rc == CRM_OK)
+            keep_better(&best, &cand);
+    }
+    crm_kmeans_fit_free(cand);
+    ctx_free(&c);
+    if (rc != CRM_OK) {
+        crm_kmeans_fit_free(best);
+        return rc;
+    }
+    best->reseeded = reseeded;
+    best->total_ss = mean_var * (double)d * (double)run->ncustomers;
+    *out = best;
+    return CRM_OK;
+}
+
+crm_status crm_kmeans_score(crm_run *run, const float *x, size_t n, size_t d,
+                            const float *centres, size_t k,
+                            crm_kmeans_fit **out, crm_error *err)
+{
+    (void)err;
+    ctx c;
+    crm_kmeans_fit *fit = NULL;
+    crm_status rc = ctx_init(&c, run, x, n, d, k);
+    if (rc == CRM_OK && (fit = fit_alloc(n, d, k)) == NULL)
+        rc = CRM_ENOMEM;
+    if ((rc = crm_mpi_agree(run->mpi, rc, NULL)) == CRM_OK) {
+        memcpy(fit->centres, centres, k * d * sizeof *centres);
+        crm_kmeans_work_accelerate(c.work, 0); /* one pass: bounds cannot pay */
+        rc = assign(&c, fit->centres, fit->label, fit->dist2);
+    }
+    if (rc == CRM_OK)
+        fit->inertia = c.total[k * d + k];
+    ctx_free(&c);
+    if (rc != CRM_OK) {
+        crm_kmeans_fit_free(fit);
+        return rc;
+    }
+    *out = fit;
+    return CRM_OK;
+}
+
+double crm_kmeans_calinski_harabasz(double total_ss, double inertia,
+                                    int64_t n_total, size_t k)
+{
+    if (k < 2 || n_total <= (int64_t)k || inertia <= 0.0)
+        return 0.0;
+    return ((total_ss - inertia) / (double)(k - 1)) /
+           (inertia / (double)(n_total - (int64_t)k));
+}
