@@ -248,6 +248,20 @@ static crm_status kmeans_scaling(parse_state *ps, const char *v)
     return CRM_OK;
 }
 
+static crm_status kmeans_init(parse_state *ps, const char *v)
+{
+    if (strcmp(v, "auto") == 0)
+        ps->job->kmeans.init = CRM_KMEANS_INIT_AUTO;
+    else if (strcmp(v, "k-means++") == 0)
+        ps->job->kmeans.init = CRM_KMEANS_INIT_PLUSPLUS;
+    else if (strcmp(v, "k-means||") == 0)
+        ps->job->kmeans.init = CRM_KMEANS_INIT_PARALLEL;
+    else
+        return fail(ps, "init", "expected auto, k-means++ or k-means||, "
+                    "got \"%s\"", v);
+    return CRM_OK;
+}
+
 static crm_status kmeans_k(parse_state *ps, const char *v)
 {
     long long x = 0;
@@ -324,6 +338,7 @@ static const key_entry keys[] = {
     {"kmeans", "log1p", kmeans_log1p},
     {"kmeans", "scaling", kmeans_scaling},
     {"kmeans", "k", kmeans_k},
+    {"kmeans", "init", kmeans_init},
     {"kmeans", "k_min", kmeans_k_min},
     {"kmeans", "k_max", kmeans_k_max},
     {"kmeans", "n_init", kmeans_n_init},

@@ -32,11 +32,18 @@ typedef struct crm_job_rfm {
     int monetary_mean;   /* 0: sum (default), 1: mean per order */
 } crm_job_rfm;
 
+typedef enum crm_kmeans_init {
+    CRM_KMEANS_INIT_AUTO,     /* k-means|| above 100,000 customers */
+    CRM_KMEANS_INIT_PLUSPLUS, /* k-means++ */
+    CRM_KMEANS_INIT_PARALLEL  /* k-means|| */
+} crm_kmeans_init;
+
 typedef struct crm_job_kmeans {
     crm_strlist features;  /* required unless model is given */
     crm_strlist onehot;    /* categorical features to one-hot encode */
     crm_strlist log1p;     /* features to pass through signed log1p */
     int zscore;            /* scaling = zscore (1, default) or none (0) */
+    crm_kmeans_init init;  /* seeding (auto) */
     int k;                 /* clusters; 0 means auto */
     int k_min, k_max;      /* range tried by k = auto (2..10) */
     int n_init;            /* restarts, best inertia kept (3) */

@@ -7,44 +7,9 @@
 
 #include "algorithms/kmeans/kmeans.h"
 #include "core/rng.h"
+#include "engine/kmeans_fit_int.h"
 
-/* What one training needs besides the kernel's work. */
-typedef struct ctx {
-    crm_run *run;
-    const float *x;
-    size_t n, d, k;
-    size_t nblocks;         /* all ranks */
-    int64_t *start;         /* nranks + 1 first global rows */
-    crm_kmeans_work *work;
-    double *parts;          /* local blocks x partial_len */
-    double *total;          /* partial_len */
-    double *sums;           /* every block's k-means++ weight */
-    float *mind2;           /* n */
-    float *prev;            /* k x d centres before an update */
-    size_t *empty;          /* k */
-    double tol_ss;          /* stop when the squared shifts sum below */
-} ctx;
-
-static int owner_of_row(const ctx *c, int64_t row)
-{
-    int r = 0;
-    while (r + 1 < c->run->nranks && c->start[r + 1] <= row)
-        r++;
-    return r;
-}
-
-/* centre = the features of global row, sent by the rank that holds it. */
-static crm_status fetch_row(ctx *c, int64_t row, float *centre)
-{
-    const int owner = owner_of_row(c, row);
-    if (owner == c->run->rank)
-        memcpy(centre, c->x + (size_t)(row - c->run->row0) * c->d,
-               c->d * sizeof *centre);
-    return c->run->comm->bcast(c->run->comm, centre, c->d * sizeof *centre,
-                               owner);
-}
-
-static crm_status row_starts(ctx *c)
+static crm_status row_starts(crm_kmeans_ctx *c)
 {
     const crm_comm *comm = c->run->comm;
     const size_t p = (size_t)comm->size;
@@ -62,67 +27,9 @@ static crm_status row_starts(ctx *c)
     return rc;
 }
 
-static crm_status gather_sums(ctx *c, const double *local, size_t nlocal)
-{
-    return c->run->comm->allgather_f64(c->run->comm, local, nlocal, c->sums,
-                                       c->nblocks);
-}
-
-/* The row of global block gb that k-means++ draws for residual weight. */
-static crm_status pick_in_block(ctx *c, size_t gb, double residual,
-                                float *centre)
-{
-    const int64_t B = c->run->block_rows;
-    const int64_t row0 = (int64_t)gb * B;
-    const int owner = owner_of_row(c, row0);
-    int64_t row = row0;
-    if (owner == c->run->rank) {
-        const size_t i0 = (size_t)(row0 - c->run->row0);
-        const size_t len = c->n - i0 < (size_t)B ? c->n - i0 : (size_t)B;
-        row += (int64_t)crm_kmeanspp_pick_row(c->mind2 + i0, len, residual);
-    }
-    crm_status rc = c->run->comm->bcast(c->run->comm, &row, sizeof row,
-                                        owner);
-    return rc == CRM_OK ? fetch_row(c, row, centre) : rc;
-}
-
-/* k-means++ (Arthur & Vassilvitskii 2007): the first centre uniform, each
- * next one drawn with probability proportional to the squared distance to
- * the nearest centre so far. Draw j of restart `stream` is
- * crm_rng_unit(seed, stream, j), whatever the partitioning. */
-static crm_status seed_plus_plus(ctx *c, uint64_t stream, float *centres)
-{
-    const uint64_t seed = c->run->job->seed;
-    const size_t nlocal = crm_run_nblocks(c->run);
-    const double u0 = crm_rng_unit(seed, stream, 0);
-    int64_t first = (int64_t)(u0 * (double)c->run->ncustomers);
-    crm_status rc = fetch_row(c, first, centres);
-    crm_kmeanspp_reset(c->mind2, c->n);
-    for (size_t j = 1; rc == CRM_OK && j < c->k; j++) {
-        double *local = c->parts; /* scratch: nlocal block sums */
-        rc = crm_kmeanspp_update(c->x, c->n, c->d,
-                                 (size_t)c->run->block_rows,
-                                 centres + (j - 1) * c->d, c->mind2, local);
-        if (rc == CRM_OK)
-            rc = gather_sums(c, local, nlocal);
-        if (rc != CRM_OK)
-            break;
-        size_t gb = 0;
-        double residual = 0;
-        const double u = crm_rng_unit(seed, stream, j);
-        crm_kmeanspp_pick_block(c->sums, c->nblocks, u, &gb, &residual);
-        if (gb == c->nblocks) /* every customer sits on a centre */
-            rc = fetch_row(c, (int64_t)(u * (double)c->run->ncustomers),
-                           centres + j * c->d);
-        else
-            rc = pick_in_block(c, gb, residual, centres + j * c->d);
-    }
-    return rc;
-}
-
 /* The customer farthest from its centre (ties: lowest global row), taken
  * out of later picks by zeroing its distance. */
-static crm_status farthest(ctx *c, float *dist2, float *centre)
+static crm_status farthest(crm_kmeans_ctx *c, float *dist2, float *centre)
 {
     const crm_comm *comm = c->run->comm;
     double best = -1.0;
@@ -137,9 +44,9 @@ static crm_status farthest(ctx *c, float *dist2, float *centre)
         rc = comm->allreduce_i64(comm, &row, 1, CRM_OP_MIN);
     if (rc != CRM_OK || row == INT64_MAX)
         return rc == CRM_OK ? CRM_EEMPTY : rc;
-    if (owner_of_row(c, row) == c->run->rank)
+    if (crm_kmeans_ctx_owner(c, row) == c->run->rank)
         dist2[row - c->run->row0] = 0.0f;
-    return fetch_row(c, row, centre);
+    return crm_kmeans_ctx_fetch(c, row, centre);
 }
 
 static double shift_ss(const float *a, const float *b, size_t len)
@@ -153,7 +60,7 @@ static double shift_ss(const float *a, const float *b, size_t len)
 }
 
 /* One assignment over all ranks: labels, distances, reduced partials. */
-static crm_status assign(ctx *c, const float *centres, int32_t *label,
+static crm_status assign(crm_kmeans_ctx *c, const float *centres, int32_t *label,
                          float *dist2)
 {
     crm_status rc = crm_kmeans_assign(c->work, c->x, c->n, centres, label,
@@ -167,7 +74,7 @@ static crm_status assign(ctx *c, const float *centres, int32_t *label,
 /* Lloyd from the given centres until the centres move less than tol or
  * max_iter passes; then one more assignment so labels, distances and
  * inertia belong to the final centres. */
-static crm_status lloyd(ctx *c, crm_kmeans_fit *fit)
+static crm_status lloyd(crm_kmeans_ctx *c, crm_kmeans_fit *fit)
 {
     const int max_iter = c->run->job->kmeans.max_iter;
     crm_status rc = CRM_OK;
@@ -225,7 +132,7 @@ void crm_kmeans_fit_free(crm_kmeans_fit *fit)
     free(fit);
 }
 
-static void ctx_free(ctx *c)
+static void ctx_free(crm_kmeans_ctx *c)
 {
     free(c->empty);
     free(c->prev);
@@ -237,10 +144,10 @@ static void ctx_free(ctx *c)
     crm_kmeans_work_destroy(c->work);
 }
 
-static crm_status ctx_init(ctx *c, crm_run *run, const float *x, size_t n,
+static crm_status ctx_init(crm_kmeans_ctx *c, crm_run *run, const float *x, size_t n,
                            size_t d, size_t k)
 {
-    *c = (ctx){.run = run, .x = x, .n = n, .d = d, .k = k};
+    *c = (crm_kmeans_ctx){.run = run, .x = x, .n = n, .d = d, .k = k};
     const int64_t B = run->block_rows;
     c->nblocks = (size_t)((run->ncustomers + B - 1) / B);
     const size_t len = crm_kmeans_partial_len(k, d);
@@ -263,7 +170,7 @@ static crm_status ctx_init(ctx *c, crm_run *run, const float *x, size_t n,
 /* Mean squared deviation per feature over all customers: sklearn's scale
  * for tol (the centres stop when their squared moves sum below tol times
  * it). Two block-ordered passes. */
-static crm_status mean_variance(ctx *c, double *out)
+static crm_status mean_variance(crm_kmeans_ctx *c, double *out)
 {
     const size_t d = c->d, nb = crm_run_nblocks(c->run);
     const size_t B = (size_t)c->run->block_rows;
@@ -318,7 +225,7 @@ crm_status crm_kmeans_train(crm_run *run, const float *x, size_t n, size_t d,
         return crm_error_set(err, CRM_EINVAL, "%s: [kmeans] k = %zu is "
                              "larger than the number of customers (%lld)",
                              run->job->path, k, (long long)run->ncustomers);
-    ctx c;
+    crm_kmeans_ctx c;
     crm_kmeans_fit *best = NULL, *cand = NULL;
     crm_status rc = ctx_init(&c, run, x, n, d, k);
     double mean_var = 0.0;
@@ -333,7 +240,7 @@ crm_status crm_kmeans_train(crm_run *run, const float *x, size_t n, size_t d,
             break;
         cand->reseeded = 0;
         cand->restart = r;
-        rc = seed_plus_plus(&c, restart_stream(k, r), cand->centres);
+        rc = crm_kmeans_seed(&c, restart_stream(k, r), cand->centres);
         if (rc == CRM_OK)
             rc = lloyd(&c, cand);
         reseeded += rc == CRM_OK ? cand->reseeded : 0;
@@ -357,7 +264,7 @@ crm_status crm_kmeans_score(crm_run *run, const float *x, size_t n, size_t d,
                             crm_kmeans_fit **out, crm_error *err)
 {
     (void)err;
-    ctx c;
+    crm_kmeans_ctx c;
     crm_kmeans_fit *fit = NULL;
     crm_status rc = ctx_init(&c, run, x, n, d, k);
     if (rc == CRM_OK && (fit = fit_alloc(n, d, k)) == NULL)

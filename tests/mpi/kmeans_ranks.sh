@@ -58,6 +58,13 @@ ari=$(/usr/bin/python3 "$here/planted.py" ari out/scores.csv planted.csv)
 grep -q '"k":	4' out/run.json || { echo "FAIL: run.json k"; exit 1; }
 head -5 out/segments.csv
 
+# k-means|| seeding: the same promises
+sed 's/^k = 4/k = 4\ninit = k-means||/' train.ini >train_par.ini
+runs train_par.ini
+ari=$(/usr/bin/python3 "$here/planted.py" ari out/scores.csv planted.csv)
+[ "$ari" = "1.000000" ] || { echo "FAIL: k-means|| ARI $ari"; exit 1; }
+runs train.ini
+
 # a saved model scores without retraining and gives the same clusters
 cp -r out trained
 printf '[input]\nstore = planted.h5\n[kmeans]\nmodel = trained/model.h5\n[output]\ndir = out\n' \
