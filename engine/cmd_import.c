@@ -30,7 +30,8 @@ const char *crm_cmd_import_usage(void)
            "or 'tab'; ' ' (or 'space') means runs of blanks. Dates: ISO 8601,\n"
            "YYYYMMDD, M/D/YYYY [H:MM[:SS]], or --time-format with %Y %m %d\n"
            "%H %M %S. With --price, amount = quantity x price. Rows without a\n"
-           "customer id are counted as rejected; bad values stop the import\n"
+           "customer id, or without an amount (quantity and price with\n"
+           "--price), are counted as rejected; bad values stop the import\n"
            "and leave the store unchanged.\n";
 }
 

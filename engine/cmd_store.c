@@ -106,6 +106,12 @@ int crm_cmd_inspect(int argc, char **argv)
         return status;
     if (optind != argc - 1)
         return usage_error("inspect", "needs one STORE.h5", usage);
-    const crm_status rc = crm_inspect(argv[optind], stdout, &err);
+    char *text = NULL;
+    size_t len = 0;
+    crm_status rc = crm_inspect(argv[optind], &text, &len, &err);
+    if (rc == CRM_OK &&
+        (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0))
+        rc = crm_error_set(&err, CRM_EIO, "cannot write the listing");
+    free(text);
     return rc == CRM_OK ? 0 : failure("inspect", rc, &err);
 }

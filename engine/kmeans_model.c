@@ -140,7 +140,10 @@ crm_status crm_kmeans_model_save(const crm_kmeans_model *model,
         rc = save_scaling(model, st, err);
     if (rc == CRM_OK)
         rc = save_attrs(model, st, err);
-    crm_store_close(st);
+    const crm_status closed = crm_store_close(st);
+    if (rc == CRM_OK && closed != CRM_OK)
+        rc = crm_error_set(err, closed, "%s: cannot finish writing (is the "
+                           "disk full?)", path);
     return rc;
 }
 

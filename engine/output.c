@@ -93,7 +93,11 @@ static crm_status write_h5(crm_run *run, const crm_table *t, const char *path,
         return rc;
     rc = crm_store_write(out, "/scores", t, run->comm, run->block_rows,
                          run->dxpl, err);
-    crm_store_close(out);
+    /* HDF5 writes cached chunks at close: a full disk shows up here */
+    const crm_status closed = crm_store_close(out);
+    if (rc == CRM_OK && closed != CRM_OK)
+        rc = crm_error_set(err, closed, "%s: cannot finish writing (is the "
+                           "disk full?)", path);
     return crm_mpi_agree(run->mpi, rc, err);
 }
 

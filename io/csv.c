@@ -1,15 +1,18 @@
 /* io/csv.c — RFC 4180 records with line numbers, on top of libcsv.
  *
- * Each physical line (getline) is fed to a strict libcsv parser. libcsv calls
- * back per field and per record; the callbacks append to a small batch (field
- * bytes, field spans, record spans) that crm_csv_next hands out one record at
- * a time. A line normally completes one record; a quoted line break makes a
- * record span lines, a lone CR may end several records on one line, and the
- * batch covers both. Whether a record is still open at the end of a line is
- * known from the parity of the quotes fed so far: strict mode admits quotes
- * only in pairs inside quoted fields, so an odd count means "inside quotes".
- * The same parity tells whether a tab lies inside a quoted field, which is how
- * whitespace mode turns unquoted tabs into the space delimiter. */
+ * Each physical line is fed to a strict libcsv parser. A physical line ends
+ * in LF or in a CR that no LF follows, so getline's chunk of a CR-only file
+ * is cut into lines here and every record gets its own line number. libcsv
+ * calls back per field and per record; the callbacks append to a small batch
+ * (field bytes, field spans, record spans) that crm_csv_next hands out one
+ * record at a time. A line normally completes one record; a quoted line break
+ * makes a record span lines. A chunk may complete records and leave the next
+ * one open, so a refill keeps the open record's fields. Whether a record is
+ * still open at the end of a line is known from the parity of the quotes fed
+ * so far: strict mode admits quotes only in pairs inside quoted fields, so an
+ * odd count means "inside quotes". The same parity tells whether a tab lies
+ * inside a quoted field, which is how whitespace mode turns unquoted tabs
+ * into the space delimiter. */
 #define _POSIX_C_SOURCE 200809L
 #include "io/csv.h"
 
@@ -118,7 +121,6 @@ static void on_record(int c, void *data)
     /* In whitespace mode a line of blanks yields a record of no fields. */
     if (!(r->whitespace && r->nfields == r->rec_first_field))
         push_record(r);
-    r->start_line = r->line_no; /* a record after a lone CR starts here */
 }
 
 crm_status crm_csv_open(const char *path, const crm_csv_opts *opts,
@@ -239,9 +241,8 @@ static crm_status finish(crm_csv *r, crm_error *err)
 }
 
 /* Feeds one physical line; may complete zero or more records. */
-static crm_status feed_line(crm_csv *r, size_t n, crm_error *err)
+static crm_status feed_line(crm_csv *r, char *s, size_t n, crm_error *err)
 {
-    char *s = r->line;
     r->line_no++;
     if (r->line_no == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
         s += 3;
@@ -262,12 +263,56 @@ static crm_status feed_line(crm_csv *r, size_t n, crm_error *err)
     return CRM_OK;
 }
 
+/* Length of the physical line at s: through its LF, or through a CR that
+ * no LF follows (a file with CR-only line ends is one getline chunk). */
+static size_t line_len(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\n' ||
+            (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n')))
+            return i + 1;
+    return n;
+}
+
+/* Feeds what one getline read, a physical line at a time. */
+static crm_status feed_chunk(crm_csv *r, size_t n, crm_error *err)
+{
+    char *s = r->line;
+    crm_status rc = CRM_OK;
+    while (n > 0 && rc == CRM_OK) {
+        const size_t len = line_len(s, n);
+        rc = feed_line(r, s, len, err);
+        s += len;
+        n -= len;
+    }
+    return rc;
+}
+
+/* Empties the batch of handed-out records but keeps the fields of the record
+ * still open (a lone CR may end records in the middle of a chunk), moved to
+ * the front. */
+static void keep_open_record(crm_csv *r)
+{
+    const size_t nopen = r->nfields - r->rec_first_field;
+    const size_t byte0 =
+        nopen > 0 ? r->fields[r->rec_first_field].first : r->nbytes;
+    if (byte0 > 0 && r->nbytes > byte0)
+        memmove(r->bytes, r->bytes + byte0, r->nbytes - byte0);
+    for (size_t i = 0; i < nopen; i++) {
+        r->fields[i] = r->fields[r->rec_first_field + i];
+        r->fields[i].first -= byte0;
+    }
+    r->nbytes -= byte0;
+    r->nfields = nopen;
+    r->rec_first_field = 0;
+    r->nrecs = r->cur = 0;
+}
+
 /* Refills the batch until it holds a record or the file ends. */
 static crm_status fill(crm_csv *r, crm_error *err)
 {
     crm_status rc = CRM_OK;
-    r->nbytes = r->nfields = r->nrecs = r->cur = 0;
-    r->rec_first_field = 0;
+    keep_open_record(r);
     while (r->nrecs == 0 && !r->at_eof) {
         errno = 0;
         const ssize_t n = getline(&r->line, &r->line_cap, r->fp);
@@ -277,7 +322,7 @@ static crm_status fill(crm_csv *r, crm_error *err)
                                      r->path);
             return finish(r, err);
         }
-        if ((rc = feed_line(r, (size_t)n, err)) != CRM_OK)
+        if ((rc = feed_chunk(r, (size_t)n, err)) != CRM_OK)
             return rc;
     }
     return CRM_OK;

@@ -3,12 +3,14 @@
  * The file is read one physical line at a time and fed to libcsv in strict
  * mode, so every record knows the line where it starts (for messages) and the
  * file is never held in memory whole. Quoted fields may hold the delimiter,
- * quotes ("") and line breaks; records end in LF or CRLF; a UTF-8 byte order
- * mark is skipped. Fields are returned exactly as written (no trimming), except
- * in whitespace mode (delimiter ' '): there runs of spaces and tabs separate
- * fields and leading/trailing whitespace is ignored (the CDNOW and FIMI files).
- * Blank lines are skipped unless keep_empty is set, which turns each into a
- * record of zero fields (a basket file's empty basket).
+ * quotes ("") and line breaks; records end in LF, CRLF or a lone CR (each
+ * one line end for numbering; a CR-only file is read in one piece); a UTF-8
+ * byte order mark is skipped. Fields are returned exactly as written (no
+ * trimming), except in whitespace mode (delimiter ' '): there runs of spaces
+ * and tabs separate fields and leading/trailing whitespace is ignored (the
+ * CDNOW and FIMI files). Blank lines are skipped unless keep_empty is set,
+ * which turns each into a record of zero fields (a basket file's empty
+ * basket).
  *
  * Ownership: crm_csv is created by crm_csv_open and released by crm_csv_close
  * (NULL accepted). Field pointers are borrowed and valid until the next

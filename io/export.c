@@ -284,6 +284,11 @@ crm_status crm_export_csv(const char *store_path, const char *table,
         goto done;
     if ((rc = write_header(&x)) == CRM_OK)
         rc = write_rows(&x);
+    const crm_status store_closed = crm_store_close(x.s);
+    x.s = NULL;
+    if (rc == CRM_OK && store_closed != CRM_OK)
+        rc = crm_error_set(err, store_closed,
+                           "%s: HDF5 cannot close the store", store_path);
     const int flushed = fflush(x.out) == 0 && fsync(fileno(x.out)) == 0;
     const int closed = fclose(x.out) == 0;
     if (rc == CRM_OK && (!flushed || !closed || rename(tmp, csv_path) != 0))

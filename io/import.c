@@ -6,6 +6,7 @@
  * import_basket.c. */
 #include "io/import_int.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,19 @@ int crm_imp_parse_i64(crm_text t, int64_t *v)
         x = x * 10 + d;
     }
     *v = neg ? -(int64_t)x : (int64_t)x;
+    return 1;
+}
+
+int crm_imp_parse_id(crm_text t, int64_t *v)
+{
+    char canon[24];
+    int64_t x = 0;
+    if (!crm_imp_parse_i64(t, &x))
+        return 0;
+    const int n = snprintf(canon, sizeof canon, "%" PRId64, x);
+    if (n < 0 || (size_t)n != t.n || memcmp(canon, t.s, t.n) != 0)
+        return 0; /* "007", "+7", "-0": the text is the id */
+    *v = x;
     return 1;
 }
 

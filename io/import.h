@@ -12,8 +12,9 @@
  * import") describes the tables.
  *
  * Bad input fails with a one-line message in err naming file, line, column and
- * what was expected. Rows without a customer id (or time) are not errors: they
- * are rejected, counted by reason in the report, and skipped.
+ * what was expected. Rows without a customer id, a time or (when an amount
+ * is mapped) an amount are not errors: they are rejected, counted by reason
+ * in the report, and skipped.
  *
  * Options are plain structs owned by the caller; zero means default. Not
  * thread-safe with respect to the same output path. */
@@ -27,7 +28,8 @@
 /* Reasons a row is rejected (skipped and counted) rather than an error. */
 #define CRM_IMPORT_REASON_MAP(X)                                               \
     X(CRM_REJECT_NO_CUSTOMER, "missing customer id")                           \
-    X(CRM_REJECT_NO_TIME, "missing time")
+    X(CRM_REJECT_NO_TIME, "missing time")                                     \
+    X(CRM_REJECT_NO_AMOUNT, "missing amount")
 
 typedef enum crm_import_reason {
 #define CRM_IMPORT_REASON_ENUM(code, text) code,
@@ -100,8 +102,10 @@ typedef struct crm_import_basket_opts {
  * header; CRM_EEMPTY for an empty file or no data rows; CRM_EPARSE for
  * malformed CSV, ragged rows, unparsable numbers, dates or labels;
  * CRM_EDUP for a duplicate customer id (customers) or column name;
- * CRM_EFORMAT when the output exists but is not a store; CRM_EIO, CRM_EHDF5,
- * CRM_ENOMEM. rep may be NULL. */
+ * CRM_EFORMAT when the output exists but is not a store, or holds an object
+ * that is not a crmine table (err names it: the import would drop it);
+ * CRM_EIO, CRM_EHDF5 (also when the new file cannot be completed, as on a
+ * full disk), CRM_ENOMEM. rep may be NULL. */
 crm_status crm_import_transactions(const crm_import_tx_opts *o,
                                    crm_import_report *rep, crm_error *err);
 crm_status crm_import_customers(const crm_import_cust_opts *o,

@@ -18,13 +18,14 @@
 typedef struct survey {
     int any;     /* some non-empty value */
     int all_int; /* every non-empty value is an integer */
+    int all_id;  /* ... written canonically (crm_imp_parse_id) */
     int all_num; /* every non-empty value is a finite number */
     int64_t min, max;
 } survey;
 
 static survey look(const crm_imp_pool *p)
 {
-    survey s = {0, 1, 1, INT64_MAX, INT64_MIN};
+    survey s = {0, 1, 1, 1, INT64_MAX, INT64_MIN};
     for (size_t id = 0; id < crm_imp_pool_count(p); id++) {
         const crm_text t = crm_imp_pool_text(p, (int32_t)id);
         int64_t v = 0;
@@ -35,8 +36,9 @@ static survey look(const crm_imp_pool *p)
         if (crm_imp_parse_i64(t, &v)) {
             s.min = v < s.min ? v : s.min;
             s.max = v > s.max ? v : s.max;
+            s.all_id &= crm_imp_parse_id(t, &v);
         } else {
-            s.all_int = 0;
+            s.all_int = s.all_id = 0;
             if (crm_imp_parse_f64(t, &d) != 1)
                 s.all_num = 0;
         }
@@ -208,7 +210,7 @@ crm_status crm_imp_pool_column(crm_imp_table *t, const char *name,
     if (kind == CRM_KIND_LABEL)
         rc = plan_label(pool, ids, nsrc, &pl, bad);
     else if (kind == CRM_KIND_TEXT ||
-             (kind == CRM_KIND_INT_OR_TEXT && !s.all_int) ||
+             (kind == CRM_KIND_INT_OR_TEXT && !s.all_id) ||
              (kind == CRM_KIND_AUTO && !s.all_int && !s.all_num))
         rc = plan_text(t, pool, &pl);
     else if (kind == CRM_KIND_INT_OR_TEXT && !s.any)

@@ -1,9 +1,12 @@
 /* io/import_ids.c — the customer id space shared by /customers and
  * /transactions.
  *
- * Ids are int64 when every source's ids are integers; as soon as one source
- * has text ids (Telco's "7590-VHVEG") all ids are text, integers written in
- * decimal, and a customer's row is the rank of its id in bytewise order. A
+ * Ids are int64 when every source's ids are integers in canonical form
+ * (crm_imp_parse_id: "123", not "0123" or "+123"); as soon as one source has
+ * text ids (Telco's "7590-VHVEG", CDNOW's "00001") all ids are text,
+ * integers written in decimal, and a customer's row is the rank of its id
+ * in bytewise order. The text is kept as written, so outputs carry the
+ * original id and "00123" and "123" are two customers. A
  * stored text customer_id column is codes 0..n-1 (= row) with the text as a
  * row-keyed dictionary, and /transactions refers to customers by that code;
  * with integer ids both tables hold the ids themselves. */
@@ -213,7 +216,7 @@ crm_status crm_imp_keys_of_pool(const crm_imp_pool *p, int64_t **num,
     if (v == NULL)
         return CRM_ENOMEM;
     for (size_t id = 0; id < n && all_int; id++)
-        all_int = crm_imp_parse_i64(crm_imp_pool_text(p, (int32_t)id), &v[id]);
+        all_int = crm_imp_parse_id(crm_imp_pool_text(p, (int32_t)id), &v[id]);
     if (all_int) {
         *num = v;
         *k = (crm_imp_keys){.is_text = 0, .n = n, .num = v};

@@ -40,6 +40,12 @@ crm_text crm_imp_field(const crm_csv *r, size_t i);
  * missing sentinel): 1 and *v, else 0. */
 int crm_imp_parse_i64(crm_text t, int64_t *v);
 
+/* An id that is an integer in canonical form, the way "%" PRId64 prints it
+ * (no '+', no leading zeros, not "-0"): 1 and *v, else 0. Any other id is
+ * text, so "00123" and "123" stay two ids and "0042" is written back as it
+ * came. */
+int crm_imp_parse_id(crm_text t, int64_t *v);
+
 /* Decimal number [+-](digits[.digits]|.digits)[e[+-]digits]: 1 when finite,
  * -1 when it overflows to infinity, 0 when it is not a number (nan, inf,
  * hex and thousands separators are not numbers). */
@@ -123,7 +129,8 @@ crm_status crm_imp_table_permute(crm_imp_table *t, const crm_column *c,
 typedef enum crm_imp_kind {
     CRM_KIND_AUTO,        /* int32, int64, float64 or text, by the values */
     CRM_KIND_TEXT,        /* always a dictionary column */
-    CRM_KIND_INT_OR_TEXT, /* int64 when every value is an integer, else text */
+    CRM_KIND_INT_OR_TEXT, /* int64 when every value is a canonical integer
+                             (crm_imp_parse_id), else text: ids */
     CRM_KIND_LABEL        /* int32 0/1 from 0/1, yes/no, true/false, y/n */
 } crm_imp_kind;
 

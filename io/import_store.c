@@ -4,14 +4,17 @@
  * The new store is written whole to "<out>.tmp<pid>" beside the output:
  * first the tables the import built (through crm_store_write), then every
  * other table of the old store copied unchanged with H5Ocopy (columns,
- * dictionaries, attributes and index datasets alike), and only then renamed
- * over the output. rename() within one directory is atomic, so readers see
- * the old store or the new one, never a half-written file; on failure the
- * temporary file is removed and the old store is untouched. */
+ * dictionaries, attributes and index datasets alike); every close is
+ * checked and the file fsync'ed, and only then is it renamed over the
+ * output. rename() within one directory is atomic, so readers see the old
+ * store or the new one, never a half-written file; on failure the temporary
+ * file is removed and the old store is untouched. An old file holding
+ * anything but crmine tables is refused, since the new one would lose it. */
 #define _POSIX_C_SOURCE 200809L
 #include "io/import_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +52,25 @@ static crm_status read_label(crm_store *s, crm_imp_old *old, crm_error *err)
     return CRM_OK;
 }
 
+/* The new file keeps only crmine tables, so a file holding anything else
+ * (a user's dataset, group or link beside the tables) is refused rather
+ * than silently emptied of it. */
+static crm_status refuse_foreign(crm_store *s, const char *path,
+                                 const crm_imp_old *old, crm_error *err)
+{
+    char **links = NULL;
+    size_t n = 0;
+    crm_status rc = crm_store_links(s, &links, &n, err);
+    for (size_t i = 0; rc == CRM_OK && i < n; i++)
+        if (!crm_imp_old_has(old, links[i]))
+            rc = crm_error_set(err, CRM_EFORMAT,
+                               "%s holds /%s, which is not a crmine table; "
+                               "import into a new file",
+                               path, links[i]);
+    crm_store_names_free(links, n);
+    return rc;
+}
+
 crm_status crm_imp_old_load(const char *path, int want_customers,
                             int want_transactions, crm_imp_old *old,
                             crm_error *err)
@@ -65,7 +87,9 @@ crm_status crm_imp_old_load(const char *path, int want_customers,
     if ((rc = crm_store_open(path, H5P_DEFAULT, 0, &s, err)) != CRM_OK)
         goto done;
     old->exists = 1;
-    if ((rc = crm_store_tables(s, &old->tables, &old->ntables, err)) != CRM_OK)
+    if ((rc = crm_store_tables(s, &old->tables, &old->ntables, err)) !=
+            CRM_OK ||
+        (rc = refuse_foreign(s, path, old, err)) != CRM_OK)
         goto done;
     if (want_customers && crm_imp_old_has(old, "customers")) {
         if ((rc = read_whole(s, "customers", &old->customers, &old->ncustomers,
@@ -167,6 +191,24 @@ static crm_status copy_others(const char *src, const char *dst,
     return rc;
 }
 
+/* Puts the bytes of the finished file on disk before the rename makes it
+ * the store, so a crash or a full disk cannot leave a store that is only
+ * partly written. */
+static crm_status sync_file(const char *tmp, const char *out, crm_error *err)
+{
+    const int fd = open(tmp, O_RDWR);
+    int ok = fd >= 0 && fsync(fd) == 0;
+    const int e = errno;
+    if (fd >= 0 && close(fd) != 0)
+        ok = 0;
+    if (ok)
+        return CRM_OK;
+    return crm_error_set(err, CRM_EIO,
+                         "%s: cannot write the new store: %s; the store is "
+                         "unchanged",
+                         out, strerror(e != 0 ? e : errno));
+}
+
 static char *temp_name(const char *out)
 {
     const size_t n = strlen(out) + 32;
@@ -190,12 +232,19 @@ crm_status crm_imp_commit(const char *out, const crm_imp_out *tabs,
     made = 1;
     for (size_t i = 0; i < ntabs && rc == CRM_OK; i++)
         rc = write_one(s, &tabs[i], err);
-    crm_store_close(s);
+    const crm_status closed = crm_store_close(s);
     s = NULL;
+    if (rc == CRM_OK && closed != CRM_OK)
+        rc = crm_error_set(err, closed,
+                           "%s: HDF5 cannot finish writing the new store "
+                           "(is the disk full?); the store is unchanged",
+                           out);
     if (rc != CRM_OK)
         goto done;
     if (old->exists &&
         (rc = copy_others(out, tmp, tabs, ntabs, old, err)) != CRM_OK)
+        goto done;
+    if ((rc = sync_file(tmp, out, err)) != CRM_OK)
         goto done;
     if (rename(tmp, out) != 0) {
         rc = crm_error_set(err, CRM_EIO, "%s: cannot replace the store: %s",

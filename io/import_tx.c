@@ -2,7 +2,8 @@
  *
  * Pass 1 streams the CSV: each row's customer id, order id and item are
  * interned (one pool each), its time parsed to UTC seconds, its numbers to
- * doubles; rows without a customer id or time are rejected and counted.
+ * doubles; rows without a customer id, time or amount are rejected and
+ * counted.
  * Then the customer ids of the old /customers and of the file are merged
  * into one sorted id space (import_ids.c), every row gets its customer's row,
  * and a stable sort by (customer, time, file order) fixes the transaction
@@ -115,7 +116,8 @@ static void free_rows(tx_rows *t)
     free(t->amount);
 }
 
-/* A number field; empty (or no such column) is NaN. */
+/* A number field; empty (or no such column) is NaN: an empty quantity
+ * without a price (a row without an amount is rejected before this). */
 static crm_status number(tx_job *j, size_t col, const char *name, int64_t line,
                          double *v, crm_error *err)
 {
@@ -183,18 +185,39 @@ static crm_status amounts(tx_job *j, int64_t line, size_t k, crm_error *err)
     return CRM_OK;
 }
 
+static int is_empty(const tx_job *j, size_t col)
+{
+    return col != NO_COLUMN && crm_imp_field(j->r, col).n == 0;
+}
+
+/* Why the current row is rejected, or CRM_REJECT_COUNT to keep it. An
+ * amount is missing when its column, or quantity or price when amount =
+ * quantity x price, is empty. */
+static crm_import_reason reject_reason(const tx_job *j)
+{
+    if (crm_imp_field(j->r, j->c_cust).n == 0)
+        return CRM_REJECT_NO_CUSTOMER;
+    if (crm_imp_field(j->r, j->c_time).n == 0)
+        return CRM_REJECT_NO_TIME;
+    if (is_empty(j, j->c_amount) ||
+        (j->c_price != NO_COLUMN &&
+         (is_empty(j, j->c_price) || is_empty(j, j->c_qty))))
+        return CRM_REJECT_NO_AMOUNT;
+    return CRM_REJECT_COUNT;
+}
+
 static crm_status read_row(tx_job *j, crm_error *err)
 {
     const int64_t line = crm_csv_line(j->r);
     const crm_text cust = crm_imp_field(j->r, j->c_cust);
     const crm_text tm = crm_imp_field(j->r, j->c_time);
+    const crm_import_reason why = reject_reason(j);
     tx_rows *t = &j->rows;
     const size_t k = t->n;
     crm_status rc = CRM_OK;
     j->rep.rows_read++;
-    if (cust.n == 0 || tm.n == 0) {
-        j->rep.rejected[cust.n == 0 ? CRM_REJECT_NO_CUSTOMER
-                                    : CRM_REJECT_NO_TIME]++;
+    if (why != CRM_REJECT_COUNT) {
+        j->rep.rejected[why]++;
         j->rep.rows_rejected++;
         return CRM_OK;
     }
@@ -227,7 +250,7 @@ static crm_status read_all(tx_job *j, crm_error *err)
     if (j->rows.n == 0)
         return crm_error_set(err, CRM_EEMPTY,
                              "%s: no rows to import: all %lld rows lack a "
-                             "customer id or a time",
+                             "customer id, a time or an amount",
                              j->o->csv, (long long)j->rep.rows_read);
     j->rep.rows_imported = (int64_t)j->rows.n;
     return CRM_OK;

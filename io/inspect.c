@@ -3,11 +3,14 @@
  * Per table: the description from crm_store_table_info, then a pass over the
  * rows, a slice of whole blocks at a time, counting missing values per
  * column. Widths are measured in UTF-8 code points so non-ASCII column
- * names stay aligned in a terminal. */
+ * names stay aligned in a terminal. The text is built in a memory stream
+ * (open_memstream) and handed to the caller, who prints it. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "io/inspect.h"
 
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,25 +105,42 @@ static crm_status inspect_table(const crm_store *s, const char *table,
     return rc;
 }
 
-crm_status crm_inspect(const char *store_path, FILE *out, crm_error *err)
+crm_status crm_inspect(const char *store_path, char **text, size_t *len,
+                       crm_error *err)
 {
     crm_store *s = NULL;
-    char **names = NULL;
-    size_t n = 0;
+    char **names = NULL, *buf = NULL;
+    size_t n = 0, nbuf = 0;
+    FILE *out = NULL;
     crm_status rc;
-    if (store_path == NULL || out == NULL)
+    if (store_path == NULL || text == NULL)
         return crm_error_set(err, CRM_EINVAL, "inspect: missing argument");
     if ((rc = crm_store_open(store_path, H5P_DEFAULT, 0, &s, err)) != CRM_OK ||
         (rc = crm_store_tables(s, &names, &n, err)) != CRM_OK)
         goto done;
+    if ((out = open_memstream(&buf, &nbuf)) == NULL) {
+        rc = crm_error_set(err, CRM_ENOMEM, "inspect: out of memory");
+        goto done;
+    }
     fprintf(out, "store %s: %zu table%s\n", store_path, n, n == 1 ? "" : "s");
     for (size_t i = 0; i < n && rc == CRM_OK; i++) {
         fputc('\n', out);
         rc = inspect_table(s, names[i], out, err);
     }
-    if (rc == CRM_OK && (fflush(out) != 0 || ferror(out)))
-        rc = crm_error_set(err, CRM_EIO, "inspect: cannot write the listing");
+    const int failed = ferror(out) != 0;
+    if (fclose(out) != 0 || failed) {
+        if (rc == CRM_OK)
+            rc = crm_error_set(err, CRM_ENOMEM, "inspect: out of memory");
+    }
+    out = NULL;
+    if (rc == CRM_OK) {
+        *text = buf;
+        if (len != NULL)
+            *len = nbuf;
+        buf = NULL;
+    }
 done:
+    free(buf);
     crm_store_names_free(names, n);
     crm_store_close(s);
     return rc;

@@ -65,8 +65,12 @@ crm_status crm_store_create(const char *path, hid_t fapl, crm_store **out,
 crm_status crm_store_open(const char *path, hid_t fapl, int writable,
                           crm_store **out, crm_error *err);
 
-/* Flushes and closes; NULL is accepted. */
-void crm_store_close(crm_store *s);
+/* Flushes the file, closes it and frees s, whatever happens; NULL is
+ * accepted (CRM_OK). CRM_EHDF5 when the flush or the close fails (a full
+ * disk): the file on disk may then be incomplete, so a writer must check
+ * this before it trusts or renames the file. Cleanup paths that already
+ * fail may ignore the result. Collective when the file is parallel. */
+crm_status crm_store_close(crm_store *s);
 
 /* 1 when the store has a table (group with a crmine_table attribute) of that
  * name ("/customers" or "customers"), else 0. */
@@ -76,6 +80,12 @@ int crm_store_has_table(const crm_store *s, const char *table);
  * malloc'ed array of malloc'ed strings, freed with crm_store_names_free. */
 crm_status crm_store_tables(const crm_store *s, char ***names, size_t *n,
                             crm_error *err);
+
+/* Names of every link in the file's root group, crmine tables or not
+ * (groups, datasets, soft and external links alike), in name order; freed
+ * with crm_store_names_free. Lets a writer notice objects it would lose. */
+crm_status crm_store_links(const crm_store *s, char ***names, size_t *n,
+                           crm_error *err);
 void crm_store_names_free(char **names, size_t n);
 
 /* Describes a table. CRM_ENOTFOUND (err names store and table) when absent,
@@ -146,10 +156,76 @@ crm_status crm_store_get_attr_text(const crm_store *s, const char *table,
 /* An index dataset inside a table group that is not a column (its length is
  * not nrows), such as /customers/tx_offset (nrows + 1); attribute
  * crmine_index marks it. Written serially (import): CRM_EINVAL in a parallel
- * file. Read with crm_store_read_i64_strided (stride 1 for a range). Not
+ * file (crm_store_index_create writes one in parallel). Read with
+ * crm_store_read_i64_strided (stride 1 for a range). Not
  * listed among the table's columns; replaces one of the same name. */
 crm_status crm_store_write_index(crm_store *s, const char *table,
                                  const char *name, const int64_t *values,
                                  int64_t n, crm_error *err);
+
+/* ---- writing a table in slabs ------------------------------------------
+ *
+ * A table too large for memory is written in rounds: crm_store_table_create
+ * makes the group, every column dataset (total_rows long) and the
+ * dictionaries; each crm_store_table_append is one round, in which this
+ * rank's slab rows follow those of lower ranks, and the round's rows follow
+ * the previous round's; crm_store_table_close releases the writer.
+ * crm_store_write is create + one append + close. An index dataset (such as
+ * /customers/tx_offset) is written the same way through
+ * crm_store_index_create and crm_store_index_append.
+ *
+ * Every call is collective when the file is parallel: all ranks call it in
+ * the same order, a rank may append 0 rows. Files stay byte-identical across
+ * rank counts when the rows of every round are the same set at any rank
+ * count (docs/FORMAT.md, "Writing in slabs"). The writer borrows s and comm,
+ * which must outlive it. */
+typedef struct crm_store_writer crm_store_writer;
+
+/* Creates table `table` (replacing an existing one) of total_rows rows with
+ * the columns of schema: names, types, missing sentinels, dict_by_row and
+ * dictionaries are taken from it; data and nrows are not, except that a
+ * sliced dictionary (dict_sliced) contributes this rank's slice in rank
+ * order. Whole dictionaries must be equal on every rank and are written
+ * once, here. total_rows, block_rows (0: CRM_STORE_BLOCK_ROWS) and the
+ * column list must be equal on every rank. CRM_EINVAL for bad arguments or
+ * column names (agreed across ranks before anything is written), CRM_EHDF5
+ * when HDF5 refuses. On failure *out is untouched. */
+crm_status crm_store_table_create(crm_store *s, const char *table,
+                                  const crm_table *schema, int64_t total_rows,
+                                  int64_t block_rows, const crm_comm *comm,
+                                  hid_t dxpl, crm_store_writer **out,
+                                  crm_error *err);
+
+/* Writes one round: slab's columns (the schema's, same names and types, in
+ * the same order; dictionaries are ignored) at the rows after the previous
+ * round and after the slabs of lower ranks in this one. CRM_EINVAL for a
+ * slab that does not match the schema, CRM_ERANGE when the round would pass
+ * total_rows: both agreed across ranks, nothing written. */
+crm_status crm_store_table_append(crm_store_writer *w, const crm_table *slab,
+                                  crm_error *err);
+
+/* Creates the index dataset `name` (attribute crmine_index, int64, n values,
+ * chunked by the table's block_rows) in an existing table, replacing one of
+ * that name. n must be equal on every rank. CRM_ENOTFOUND without the
+ * table, CRM_EINVAL for a bad name. */
+crm_status crm_store_index_create(crm_store *s, const char *table,
+                                  const char *name, int64_t n,
+                                  const crm_comm *comm, hid_t dxpl,
+                                  crm_store_writer **out, crm_error *err);
+
+/* One round of an index: this rank's n values after those of the previous
+ * round and of lower ranks. CRM_ERANGE past the end, CRM_EINVAL for values
+ * NULL with n > 0. */
+crm_status crm_store_index_append(crm_store_writer *w, const int64_t *values,
+                                  int64_t n, crm_error *err);
+
+/* Rows (or index values) written so far by all ranks; the same on every
+ * rank. */
+int64_t crm_store_writer_rows(const crm_store_writer *w);
+
+/* Releases the writer (NULL accepted: CRM_OK). CRM_ERANGE (err says how many
+ * rows are missing) when fewer than total rows were appended; the datasets
+ * then hold fill values (0) there. Collective in a parallel file. */
+crm_status crm_store_table_close(crm_store_writer *w, crm_error *err);
 
 #endif

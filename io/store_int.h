@@ -1,5 +1,6 @@
 /* io/store_int.h — what store.c (files, tables, attributes) shares with
- * store_rw.c (column reads and writes). Not for use outside these two files.
+ * store_rw.c (column reads) and store_slab.c (writes). Not for use outside
+ * these three files.
  *
  * Every function returning hid_t or herr_t reports failure as a negative
  * value and leaves the message to the caller (crm_store_fail); HDF5's own

@@ -315,6 +315,87 @@ Test(csv, long_fields_and_many_records_stream_through)
     crm_csv_close(r);
 }
 
+Test(csv, cr_only_line_ends_keep_every_field_and_count_as_lines)
+{
+    write_text("milk,bread\rbeer,chips,salsa\rapples,pears,plums");
+    crm_csv *r = open_with(0, 1, 1);
+    expect_record(r, 1, 2, (const char *[]){"milk", "bread"});
+    expect_record(r, 2, 3, (const char *[]){"beer", "chips", "salsa"});
+    expect_record(r, 3, 3, (const char *[]){"apples", "pears", "plums"});
+    expect_end(r);
+    crm_csv_close(r);
+}
+
+Test(csv, cr_only_file_with_header_quotes_and_blank_lines)
+{
+    write_text("id,text\r1,\"a\rb\"\r\r2,\"x,y\"\r3,z\r");
+    crm_csv *r = open_with(0, 0, 0);
+    crm_error err = {{0}};
+    cr_assert_eq(crm_csv_read_header(r, &err), CRM_OK, "%s", err.msg);
+    expect_record(r, 2, 2, (const char *[]){"1", "a\rb"});
+    expect_record(r, 5, 2, (const char *[]){"2", "x,y"});
+    expect_record(r, 6, 2, (const char *[]){"3", "z"});
+    expect_end(r);
+    crm_csv_close(r);
+}
+
+Test(csv, cr_only_error_names_the_line_of_the_record)
+{
+    write_text("a,b\r1,2\r3\r");
+    crm_csv *r = open_with(0, 0, 0);
+    crm_error err = {{0}};
+    cr_assert_eq(crm_csv_read_header(r, &err), CRM_OK, "%s", err.msg);
+    expect_record(r, 2, 2, (const char *[]){"1", "2"});
+    cr_assert_eq(next_status(r, &err), CRM_EPARSE);
+    cr_assert(strstr(err.msg, "in.csv:3: expected 2 fields") != NULL, "%s",
+              err.msg);
+    crm_csv_close(r);
+}
+
+/* A chunk that completes records and leaves a long one open: the open
+ * record's fields (far more than the first batch holds) survive the
+ * refill that hands out the completed ones. */
+Test(csv, a_record_longer_than_the_refill_batch_keeps_every_field)
+{
+    enum { NFIELDS = 5000 };
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fputs("x,y\rshort\r", f);
+    for (int i = 0; i < NFIELDS; i++)
+        fprintf(f, "%sitem%d", i ? "," : "", i);
+    fputs("\rlast\nafter,\"a\nb\"\r\"open\n", f);
+    for (int i = 0; i < NFIELDS; i++)
+        fprintf(f, "part%d\n", i);
+    fputs("\",end", f);
+    fclose(f);
+    crm_csv *r = open_with(0, 0, 1);
+    expect_record(r, 1, 2, (const char *[]){"x", "y"});
+    expect_record(r, 2, 1, (const char *[]){"short"});
+    crm_error err = {{0}};
+    int got = 0;
+    cr_assert_eq(crm_csv_next(r, &got, &err), CRM_OK, "%s", err.msg);
+    cr_assert_eq(got, 1);
+    cr_assert_eq(crm_csv_line(r), 3);
+    cr_assert_eq(crm_csv_nfields(r), (size_t)NFIELDS);
+    for (int i = 0; i < NFIELDS; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "item%d", i);
+        cr_assert_str_eq(crm_csv_field(r, (size_t)i, NULL), want);
+    }
+    expect_record(r, 4, 1, (const char *[]){"last"});
+    expect_record(r, 5, 2, (const char *[]){"after", "a\nb"});
+    cr_assert_eq(crm_csv_next(r, &got, &err), CRM_OK, "%s", err.msg);
+    cr_assert_eq(got, 1);
+    cr_assert_eq(crm_csv_line(r), 7);
+    cr_assert_eq(crm_csv_nfields(r), (size_t)2);
+    size_t len = 0;
+    const char *open = crm_csv_field(r, 0, &len);
+    cr_assert(strncmp(open, "open\npart0\npart1\n", 17) == 0);
+    cr_assert_str_eq(crm_csv_field(r, 1, NULL), "end");
+    expect_end(r);
+    crm_csv_close(r);
+}
+
 Test(csv, missing_file_and_bad_delimiter_are_reported)
 {
     crm_csv *r = NULL;

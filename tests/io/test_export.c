@@ -373,10 +373,12 @@ Test(inspect, lists_tables_columns_types_and_missing_counts)
     crm_error err = {{0}};
     fill(&x);
     write_store("s.h5", &x);
-    FILE *out = fopen(in_dir("listing.txt"), "w");
-    cr_assert_eq(crm_inspect(in_dir("s.h5"), out, &err), CRM_OK, "%s", err.msg);
-    fclose(out);
-    char *got = slurp(in_dir("listing.txt"));
+    char *got = NULL;
+    size_t len = 0;
+    cr_assert_eq(crm_inspect(in_dir("s.h5"), &got, &len, &err), CRM_OK, "%s",
+                 err.msg);
+    cr_assert_eq(len, strlen(got));
+    cr_assert(strncmp(got, "store ", 6) == 0, "%s", got);
     int missing_city = 0, missing_spend = 0;
     for (int i = 0; i < NROWS; i++) {
         missing_city += i % 7 == 0;
@@ -401,6 +403,30 @@ Test(inspect, non_hdf5_file_is_eformat)
     FILE *f = fopen(in_dir("x.h5"), "w");
     fputs("not hdf5\n", f);
     fclose(f);
-    cr_assert_eq(crm_inspect(in_dir("x.h5"), stdout, &err), CRM_EFORMAT);
+    char *text = NULL;
+    cr_assert_eq(crm_inspect(in_dir("x.h5"), &text, NULL, &err), CRM_EFORMAT);
     cr_assert(strstr(err.msg, "x.h5") != NULL, "%s", err.msg);
+    cr_assert_null(text);
+}
+
+Test(inspect, returns_its_listing_as_text_and_prints_nothing)
+{
+    static sample x;
+    crm_error err = {{0}};
+    fill(&x);
+    write_store("s.h5", &x);
+    fflush(stdout);
+    FILE *saved = freopen(in_dir("stdout.txt"), "w", stdout);
+    cr_assert_not_null(saved);
+    char *text = NULL;
+    const crm_status rc = crm_inspect(in_dir("s.h5"), &text, NULL, &err);
+    fflush(stdout);
+    cr_assert_eq(rc, CRM_OK, "%s", err.msg);
+    cr_assert(strstr(text, "table /customers") != NULL, "%s", text);
+    char *printed = slurp(in_dir("stdout.txt"));
+    cr_assert_str_eq(printed, "");
+    free(printed);
+    free(text);
+    cr_assert_eq(crm_inspect(NULL, &text, NULL, &err), CRM_EINVAL);
+    cr_assert_eq(crm_inspect(in_dir("s.h5"), NULL, NULL, &err), CRM_EINVAL);
 }

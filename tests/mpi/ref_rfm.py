@@ -50,8 +50,6 @@ def reference(a):
         cid = r[a.customer].strip()
         if cid == "":
             continue
-        if cid.lstrip("-").isdigit():
-            cid = str(int(cid))  # integer ids are stored as numbers
         day = seconds(r[a.time].strip()) // 86400
         c = cust.setdefault(cid, {"orders": set(), "last": None, "net": 0.0})
         if day > as_of_day:
