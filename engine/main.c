@@ -27,6 +27,8 @@ static const command commands[] = {
      "tables, columns, types, rows and missing counts of a store"},
     {"run", crm_cmd_run, crm_cmd_run_usage,
      "run a job file (alone or under mpirun)"},
+    {"gen", crm_cmd_gen, crm_cmd_gen_usage,
+     "a synthetic retail or telecom population -> STORE.h5"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
