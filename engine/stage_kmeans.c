@@ -193,23 +193,40 @@ static void report(crm_run *run, cJSON *js, const crm_features *f,
         cJSON_AddItemToArray(names, cJSON_CreateString(f->names[j]));
 }
 
+/* The job lists that build the features: the model's when scoring. */
+static void recipe(const crm_run *run, const crm_kmeans_model *model,
+                   const crm_strlist **feat, const crm_strlist **hot,
+                   const crm_strlist **logs)
+{
+    const crm_job_kmeans *cfg = &run->job->kmeans;
+    *feat = model ? &model->features : &cfg->features;
+    *hot = model ? &model->onehot : &cfg->onehot;
+    *logs = model ? &model->log1p : &cfg->log1p;
+}
+
+static crm_status gather(crm_run *run, const crm_kmeans_model *model,
+                         crm_features **f, crm_error *err)
+{
+    const crm_strlist *feat, *hot, *logs;
+    recipe(run, model, &feat, &hot, &logs);
+    return crm_features_gather(run, "kmeans", feat->items, feat->n,
+                               hot->items, hot->n, f, err);
+}
+
 /* Features and their scaling: fitted now, or the saved model's. */
 static crm_status prepare(crm_run *run, const crm_kmeans_model *model,
                           crm_features **f, crm_scaling **s, crm_error *err)
 {
-    const crm_job_kmeans *cfg = &run->job->kmeans;
-    const crm_strlist *feat = model ? &model->features : &cfg->features;
-    const crm_strlist *hot = model ? &model->onehot : &cfg->onehot;
-    const crm_strlist *logs = model ? &model->log1p : &cfg->log1p;
-    crm_status rc = crm_features_gather(run, "kmeans", feat->items, feat->n,
-                                        hot->items, hot->n, f, err);
+    const crm_strlist *feat, *hot, *logs;
+    recipe(run, model, &feat, &hot, &logs);
+    crm_status rc = gather(run, model, f, err);
     if (rc != CRM_OK)
         return rc;
     if (model != NULL)
         return crm_mpi_agree(run->mpi,
                              check_model_features(run, *f, model, err), err);
     return crm_features_fit_scaling(run, "kmeans", *f, logs->items, logs->n,
-                                    cfg->zscore, s, err);
+                                    run->job->kmeans.zscore, s, err);
 }
 
 static crm_status fit_or_score(crm_run *run, const crm_kmeans_model *model,
@@ -272,10 +289,17 @@ crm_status crm_stage_kmeans(crm_run *run, cJSON *js, crm_error *err)
     if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
         goto done;
     int64_t missing = (int64_t)crm_features_apply(f, s, x);
+    /* training holds only the float matrix (peak memory); the original
+     * values come back for the profile afterwards */
+    crm_features_free(f);
+    f = NULL;
     rc = run->comm->allreduce_i64(run->comm, &missing, 1, CRM_OP_SUM);
     if (rc == CRM_OK)
-        rc = fit_or_score(run, model, x, f->n, f->d, js, &fit, err);
+        rc = fit_or_score(run, model, x, crm_run_nlocal(run), s->d, js, &fit,
+                          err);
     if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
+        goto done;
+    if ((rc = gather(run, model, &f, err)) != CRM_OK)
         goto done;
     report(run, js, f, fit, missing);
     rc = outputs(run, js, f, s, x, fit, model == NULL);
