@@ -4,6 +4,7 @@
  *   crmine export STORE.h5:/table --csv OUT.csv
  *   crmine inspect STORE.h5
  *   crmine run JOB.ini
+ *   crmine gen --profile retail|telecom --customers N --out STORE.h5
  *   crmine --version | help [command] */
 #include <stdio.h>
 #include <string.h>

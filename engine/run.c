@@ -22,8 +22,11 @@ static crm_status make_plists(crm_run *run)
     run->dxpl = H5Pcreate(H5P_DATASET_XFER);
     if (run->fapl < 0 || run->dxpl < 0)
         return CRM_EHDF5;
+    /* collective metadata writes: HDF5 1.10.8's independent ones fail on
+     * large parallel files (seen from ~2M customers, docs/FORMAT.md) */
     if (H5Pset_fapl_mpio(run->fapl, crm_mpi_comm_raw(run->mpi),
                          MPI_INFO_NULL) < 0 ||
+        H5Pset_coll_metadata_write(run->fapl, 1) < 0 ||
         H5Pset_dxpl_mpio(run->dxpl, H5FD_MPIO_COLLECTIVE) < 0)
         return CRM_EHDF5;
     return CRM_OK;
