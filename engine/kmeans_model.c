@@ -130,20 +130,13 @@ static crm_status save_attrs(const crm_kmeans_model *m, crm_store *st,
 }
 
 crm_status crm_kmeans_model_save(const crm_kmeans_model *model,
-                                 const char *path, crm_error *err)
+                                 crm_store *st, crm_error *err)
 {
-    crm_store *st = NULL;
-    crm_status rc = crm_store_create(path, H5P_DEFAULT, &st, err);
-    if (rc == CRM_OK)
-        rc = save_centres(model, st, err);
+    crm_status rc = save_centres(model, st, err);
     if (rc == CRM_OK)
         rc = save_scaling(model, st, err);
     if (rc == CRM_OK)
         rc = save_attrs(model, st, err);
-    const crm_status closed = crm_store_close(st);
-    if (rc == CRM_OK && closed != CRM_OK)
-        rc = crm_error_set(err, closed, "%s: cannot finish writing (is the "
-                           "disk full?)", path);
     return rc;
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "core/status.h"
+#include "io/store.h"
 #include "engine/features.h"
 #include "engine/job.h"
 
@@ -28,9 +29,9 @@ typedef struct crm_kmeans_model {
     double inertia;        /* of the training run, scaled space */
 } crm_kmeans_model;
 
-/* Writes model to path (serial HDF5; rank 0 calls it). */
+/* Writes model's two tables into an open store (serial HDF5; rank 0). */
 crm_status crm_kmeans_model_save(const crm_kmeans_model *model,
-                                 const char *path, crm_error *err);
+                                 crm_store *st, crm_error *err);
 
 /* Reads a model written by crm_kmeans_model_save. CRM_ENOTFOUND or
  * CRM_EFORMAT (err names the file) when it is missing or not a model. */

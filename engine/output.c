@@ -198,6 +198,21 @@ static crm_status write_json(crm_run *run, const char *path, crm_error *err)
     return rc;
 }
 
+/* model.h5: every trained stage's tables in one serial file. */
+static crm_status write_models(const char *path, void *ctx, crm_error *err)
+{
+    crm_run *run = ctx;
+    crm_store *st = NULL;
+    crm_status rc = crm_store_create(path, H5P_DEFAULT, &st, err);
+    for (size_t i = 0; rc == CRM_OK && i < run->nmodels; i++)
+        rc = run->models[i].write(st, run->models[i].ctx, err);
+    const crm_status closed = crm_store_close(st);
+    if (rc == CRM_OK && closed != CRM_OK)
+        rc = crm_error_set(err, closed, "%s: cannot finish writing (is the "
+                           "disk full?)", path);
+    return rc;
+}
+
 /* The stages' own files, written by rank 0 and agreed. */
 static crm_status write_extras(crm_run *run, const out_paths *paths,
                                crm_error *err)
@@ -244,6 +259,8 @@ crm_status crm_output_write(crm_run *run, crm_error *err)
     out_paths paths;
     crm_column *cols = calloc(run->nscores + 1, sizeof *cols);
     crm_status rc = cols == NULL ? CRM_ENOMEM : CRM_OK;
+    if (rc == CRM_OK && run->nmodels > 0)
+        rc = crm_run_add_output(run, "model.h5", write_models, run, NULL);
     if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
         goto done;
     if ((rc = plan_paths(run, &paths, err)) != CRM_OK)

@@ -182,6 +182,10 @@ void crm_run_close(crm_run *run)
         if (run->extras[i].free_ctx != NULL)
             run->extras[i].free_ctx(run->extras[i].ctx);
     run->nextras = 0;
+    for (size_t i = 0; i < run->nmodels; i++)
+        if (run->models[i].free_ctx != NULL)
+            run->models[i].free_ctx(run->models[i].ctx);
+    run->nmodels = 0;
     for (size_t i = 0; i < run->nscores; i++)
         free(run->score_data[i]);
     run->nscores = 0;
@@ -216,6 +220,18 @@ crm_status crm_run_add_output(crm_run *run, const char *name,
     }
     run->extras[run->nextras++] =
         (crm_extra_output){name, write, ctx, free_ctx};
+    return CRM_OK;
+}
+
+crm_status crm_run_add_model(crm_run *run, crm_model_fn write, void *ctx,
+                             void (*free_ctx)(void *ctx))
+{
+    if (run->nmodels == CRM_RUN_MAX_OUTPUTS) {
+        if (free_ctx != NULL)
+            free_ctx(ctx);
+        return CRM_ERANGE;
+    }
+    run->models[run->nmodels++] = (crm_model_part){write, ctx, free_ctx};
     return CRM_OK;
 }
 

@@ -34,6 +34,16 @@
 typedef crm_status (*crm_output_fn)(const char *path, void *ctx,
                                     crm_error *err);
 
+/* Writes a stage's tables into the run's model.h5 (open, serial, rank 0). */
+typedef crm_status (*crm_model_fn)(crm_store *model, void *ctx,
+                                   crm_error *err);
+
+typedef struct crm_model_part {
+    crm_model_fn write;
+    void *ctx;                 /* owned by the run, freed with free_ctx */
+    void (*free_ctx)(void *ctx);
+} crm_model_part;
+
 typedef struct crm_extra_output {
     const char *name;          /* file name in the output folder, static */
     crm_output_fn write;
@@ -61,6 +71,8 @@ typedef struct crm_run {
     size_t nscores;
     crm_extra_output extras[CRM_RUN_MAX_OUTPUTS]; /* stage outputs */
     size_t nextras;
+    crm_model_part models[CRM_RUN_MAX_OUTPUTS];   /* parts of model.h5 */
+    size_t nmodels;
     cJSON *report;              /* run.json, built on every rank */
     cJSON *stages;              /* report's "stages" object */
     double seconds_read;        /* phase timers of this rank */
@@ -93,6 +105,12 @@ crm_status crm_run_add_score(crm_run *run, crm_column col, void *data);
 crm_status crm_run_add_output(crm_run *run, const char *name,
                               crm_output_fn write, void *ctx,
                               void (*free_ctx)(void *ctx));
+
+/* Adds a stage's part to model.h5, written by rank 0 after the scores
+ * (one file holds every trained stage's model). Call on every rank; the
+ * run takes ownership of ctx in every case. */
+crm_status crm_run_add_model(crm_run *run, crm_model_fn write, void *ctx,
+                             void (*free_ctx)(void *ctx));
 
 /* This rank's customer count. */
 size_t crm_run_nlocal(const crm_run *run);

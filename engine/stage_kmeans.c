@@ -73,9 +73,9 @@ static crm_status build_model(const crm_features *f, const crm_scaling *s,
     return CRM_OK;
 }
 
-static crm_status write_model(const char *path, void *ctx, crm_error *err)
+static crm_status write_model(crm_store *st, void *ctx, crm_error *err)
 {
-    return crm_kmeans_model_save(ctx, path, err);
+    return crm_kmeans_model_save(ctx, st, err);
 }
 
 static void free_model(void *ctx)
@@ -262,8 +262,7 @@ static crm_status outputs(crm_run *run, cJSON *js, const crm_features *f,
         rc = add_scores(run, fit, f->n);
     if (rc == CRM_OK && trained &&
         (rc = build_model(f, s, fit, &run->job->kmeans, &model)) == CRM_OK)
-        rc = crm_run_add_output(run, "model.h5", write_model, model,
-                                free_model);
+        rc = crm_run_add_model(run, write_model, model, free_model);
     return rc;
 }
 
