@@ -18,6 +18,7 @@
 #include "engine/log.h"
 #include "engine/output.h"
 #include "engine/run.h"
+#include "engine/stage_apriori.h"
 #include "engine/stage_kmeans.h"
 #include "engine/stage_rfm.h"
 
@@ -37,6 +38,7 @@ static stage_fn stage_function(crm_stage_kind kind)
     switch (kind) {
     case CRM_STAGE_RFM: return crm_stage_rfm;
     case CRM_STAGE_KMEANS: return crm_stage_kmeans;
+    case CRM_STAGE_APRIORI: return crm_stage_apriori;
     }
     return NULL;
 }

@@ -39,8 +39,8 @@ typedef struct key_entry {
     key_parser parse;
 } key_entry;
 
-static const char *const sections[] = {"job", "input", "output", "rfm",
-                                       "kmeans"};
+static const char *const sections[] = {"job",    "input",  "output",
+                                       "rfm",    "kmeans", "apriori"};
 enum { NSECTIONS = sizeof sections / sizeof sections[0] };
 
 static crm_status fail(parse_state *ps, const char *key, const char *fmt,
@@ -275,7 +275,7 @@ static crm_status kmeans_k(parse_state *ps, const char *v)
     return CRM_OK;
 }
 
-static crm_status kmeans_int(parse_state *ps, const char *key, const char *v,
+static crm_status int_key(parse_state *ps, const char *key, const char *v,
                              long long lo, long long hi, int *dst)
 {
     long long x = 0;
@@ -291,22 +291,22 @@ static crm_status kmeans_int(parse_state *ps, const char *key, const char *v,
 
 static crm_status kmeans_k_min(parse_state *ps, const char *v)
 {
-    return kmeans_int(ps, "k_min", v, 2, 4096, &ps->job->kmeans.k_min);
+    return int_key(ps, "k_min", v, 2, 4096, &ps->job->kmeans.k_min);
 }
 
 static crm_status kmeans_k_max(parse_state *ps, const char *v)
 {
-    return kmeans_int(ps, "k_max", v, 2, 4096, &ps->job->kmeans.k_max);
+    return int_key(ps, "k_max", v, 2, 4096, &ps->job->kmeans.k_max);
 }
 
 static crm_status kmeans_n_init(parse_state *ps, const char *v)
 {
-    return kmeans_int(ps, "n_init", v, 1, 1000, &ps->job->kmeans.n_init);
+    return int_key(ps, "n_init", v, 1, 1000, &ps->job->kmeans.n_init);
 }
 
 static crm_status kmeans_max_iter(parse_state *ps, const char *v)
 {
-    return kmeans_int(ps, "max_iter", v, 1, 100000,
+    return int_key(ps, "max_iter", v, 1, 100000,
                       &ps->job->kmeans.max_iter);
 }
 
@@ -328,6 +328,95 @@ static crm_status kmeans_model(parse_state *ps, const char *v)
     return set_string(&ps->job->kmeans.model, dup_path(ps, v));
 }
 
+static crm_status apriori_basket(parse_state *ps, const char *v)
+{
+    if (strcmp(v, "order") == 0)
+        ps->job->apriori.basket_customer = 0;
+    else if (strcmp(v, "customer") == 0)
+        ps->job->apriori.basket_customer = 1;
+    else
+        return fail(ps, "basket", "expected order or customer, got \"%s\"",
+                    v);
+    return CRM_OK;
+}
+
+static crm_status apriori_item(parse_state *ps, const char *v)
+{
+    if (v[0] == '\0')
+        return fail(ps, "item", "expected a column name%s", "");
+    return set_string(&ps->job->apriori.item, strdup(v));
+}
+
+/* A fraction in (0, 1] written with a decimal point or exponent, or an
+ * absolute count written as an integer >= 1. */
+static crm_status apriori_min_support(parse_state *ps, const char *v)
+{
+    long long count = 0;
+    char *end = NULL;
+    errno = 0;
+    const double x = strtod(v, &end);
+    if (strpbrk(v, ".eE") == NULL && parse_int(v, 1, INT64_MAX, &count)) {
+        ps->job->apriori.min_count = count;
+        return CRM_OK;
+    }
+    if (errno != 0 || end == v || *end != '\0' || !(x > 0 && x <= 1))
+        return fail(ps, "min_support", "expected a fraction in (0, 1] or a "
+                    "count >= 1, got \"%s\"", v);
+    ps->job->apriori.min_support = x;
+    ps->job->apriori.min_count = 0;
+    return CRM_OK;
+}
+
+static crm_status apriori_real(parse_state *ps, const char *key,
+                               const char *v, double lo, double hi,
+                               double *dst)
+{
+    char *end = NULL;
+    errno = 0;
+    const double x = strtod(v, &end);
+    if (errno != 0 || end == v || *end != '\0' || !(x >= lo && x <= hi)) {
+        char what[96];
+        snprintf(what, sizeof what, "expected a number from %g to %g, got "
+                 "\"%%s\"", lo, hi);
+        return fail(ps, key, what, v);
+    }
+    *dst = x;
+    return CRM_OK;
+}
+
+static crm_status apriori_min_confidence(parse_state *ps, const char *v)
+{
+    return apriori_real(ps, "min_confidence", v, 0, 1,
+                        &ps->job->apriori.min_confidence);
+}
+
+static crm_status apriori_min_lift(parse_state *ps, const char *v)
+{
+    return apriori_real(ps, "min_lift", v, 0, 1e12,
+                        &ps->job->apriori.min_lift);
+}
+
+static crm_status apriori_max_len(parse_state *ps, const char *v)
+{
+    return int_key(ps, "max_len", v, 0, 64, &ps->job->apriori.max_len);
+}
+
+static crm_status apriori_recommend(parse_state *ps, const char *v)
+{
+    return int_key(ps, "recommend", v, 0, 100,
+                      &ps->job->apriori.recommend);
+}
+
+static crm_status apriori_memory(parse_state *ps, const char *v)
+{
+    long long x = 0;
+    if (!parse_int(v, 1, 1 << 30, &x))
+        return fail(ps, "memory_mb", "expected a number of MB >= 1, got "
+                    "\"%s\"", v);
+    ps->job->apriori.memory_mb = x;
+    return CRM_OK;
+}
+
 static const key_entry keys[] = {
     {"job", "name", job_name},         {"job", "seed", job_seed},
     {"input", "store", input_store},   {"output", "dir", output_dir},
@@ -345,6 +434,14 @@ static const key_entry keys[] = {
     {"kmeans", "max_iter", kmeans_max_iter},
     {"kmeans", "tol", kmeans_tol},
     {"kmeans", "model", kmeans_model},
+    {"apriori", "basket", apriori_basket},
+    {"apriori", "item", apriori_item},
+    {"apriori", "min_support", apriori_min_support},
+    {"apriori", "max_len", apriori_max_len},
+    {"apriori", "min_confidence", apriori_min_confidence},
+    {"apriori", "min_lift", apriori_min_lift},
+    {"apriori", "recommend", apriori_recommend},
+    {"apriori", "memory_mb", apriori_memory},
 };
 
 static crm_status open_section(parse_state *ps, const char *name)
@@ -356,17 +453,23 @@ static crm_status open_section(parse_state *ps, const char *name)
     if (i == NSECTIONS)
         return fail(ps, NULL,
                     "unknown section [%s] (expected job, input, rfm, "
-                    "kmeans or output)",
+                    "kmeans, apriori or output)",
                     name);
     if (ps->seen & (1u << i))
         return fail(ps, NULL, "section [%s] appears twice", name);
     ps->seen |= 1u << i;
-    const int rfm = strcmp(name, "rfm") == 0;
-    if (rfm || strcmp(name, "kmeans") == 0) {
+    static const struct {
+        const char *name;
+        crm_stage_kind kind;
+    } stages[] = {{"rfm", CRM_STAGE_RFM},
+                  {"kmeans", CRM_STAGE_KMEANS},
+                  {"apriori", CRM_STAGE_APRIORI}};
+    for (size_t s = 0; s < sizeof stages / sizeof stages[0]; s++) {
+        if (strcmp(name, stages[s].name) != 0)
+            continue;
         if (ps->job->nstages == CRM_JOB_MAX_STAGES)
             return fail(ps, NULL, "too many stages at [%s]", name);
-        ps->job->stages[ps->job->nstages++] =
-            rfm ? CRM_STAGE_RFM : CRM_STAGE_KMEANS;
+        ps->job->stages[ps->job->nstages++] = stages[s].kind;
     }
     return CRM_OK;
 }
@@ -466,6 +569,11 @@ static crm_status set_defaults(crm_job *job)
     job->kmeans = (crm_job_kmeans){.zscore = 1, .k = 8, .k_min = 2,
                                    .k_max = 10, .n_init = 3,
                                    .max_iter = 300, .tol = 1e-4};
+    job->apriori = (crm_job_apriori){.min_support = 0.01,
+                                     .min_confidence = 0.2, .min_lift = 1.0,
+                                     .recommend = 3, .memory_mb = 1024};
+    if ((job->apriori.item = strdup("item")) == NULL)
+        return CRM_ENOMEM;
     const char *base = strrchr(job->path, '/');
     base = base == NULL ? job->path : base + 1;
     job->name = strdup(base);
@@ -570,6 +678,7 @@ void crm_job_free(crm_job *job)
     crm_strlist_free(&job->kmeans.onehot);
     crm_strlist_free(&job->kmeans.log1p);
     free(job->kmeans.model);
+    free(job->apriori.item);
     free(job->out_dir);
     free(job->store);
     free(job->name);
@@ -582,6 +691,7 @@ const char *crm_stage_name(crm_stage_kind kind)
     switch (kind) {
     case CRM_STAGE_RFM: return "rfm";
     case CRM_STAGE_KMEANS: return "kmeans";
+    case CRM_STAGE_APRIORI: return "apriori";
     }
     return "unknown";
 }

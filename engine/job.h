@@ -17,7 +17,11 @@
 
 #define CRM_JOB_MAX_STAGES 8
 
-typedef enum crm_stage_kind { CRM_STAGE_RFM, CRM_STAGE_KMEANS } crm_stage_kind;
+typedef enum crm_stage_kind {
+    CRM_STAGE_RFM,
+    CRM_STAGE_KMEANS,
+    CRM_STAGE_APRIORI
+} crm_stage_kind;
 
 /* A comma-separated list value: owned strings, trimmed, none empty. */
 typedef struct crm_strlist {
@@ -52,6 +56,18 @@ typedef struct crm_job_kmeans {
     char *model;           /* score with this model.h5, no training */
 } crm_job_kmeans;
 
+typedef struct crm_job_apriori {
+    int basket_customer;   /* basket = customer (1) or order (0, default) */
+    char *item;            /* item column of /transactions ("item") */
+    double min_support;    /* fraction of baskets (0.01), if min_count 0 */
+    int64_t min_count;     /* an absolute count instead, when > 0 */
+    int max_len;           /* longest itemset, 0 = no limit */
+    double min_confidence; /* rules kept from this confidence (0.2) */
+    double min_lift;       /* and this lift (1.0) */
+    int recommend;         /* items offered per customer (3), 0 = none */
+    int64_t memory_mb;     /* candidate counters' budget (1024) */
+} crm_job_apriori;
+
 typedef struct crm_job {
     char *path;          /* the job file as given */
     char *name;          /* [job] name, default: file name without .ini */
@@ -63,6 +79,7 @@ typedef struct crm_job {
     size_t nstages;
     crm_job_rfm rfm;
     crm_job_kmeans kmeans;
+    crm_job_apriori apriori;
 } crm_job;
 
 /* Parses the job file at path. CRM_ENOTFOUND when it cannot be read,

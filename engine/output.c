@@ -75,8 +75,12 @@ static crm_status plan_paths(crm_run *run, out_paths *paths, crm_error *err)
 
 static crm_table scores_table(crm_run *run, crm_column *cols)
 {
-    const crm_table *ids = crm_frame_table(run->ids);
-    cols[0] = ids->cols[0];
+    static const int64_t none[1] = {0};
+    if (run->ids != NULL)
+        cols[0] = crm_frame_table(run->ids)->cols[0];
+    else /* no customers: an empty table still says what it would hold */
+        cols[0] = (crm_column){.name = "customer_id", .type = CRM_TYPE_INT64,
+                               .data = none};
     for (size_t i = 0; i < run->nscores; i++)
         cols[i + 1] = run->scores[i];
     return (crm_table){.nrows = crm_run_nlocal(run),

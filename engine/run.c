@@ -106,7 +106,12 @@ static crm_status read_offsets(crm_run *run, crm_error *err)
 
 static crm_status describe_customers(crm_run *run, crm_error *err)
 {
-    if (!crm_store_has_table(run->store, "/customers"))
+    run->block_rows = CRM_STORE_BLOCK_ROWS;
+    run->has_customers = crm_store_has_table(run->store, "/customers");
+    /* a baskets-only store (FIMI, basket lines) has no customers to score */
+    if (!run->has_customers && crm_store_has_table(run->store, "/baskets"))
+        return CRM_OK;
+    if (!run->has_customers)
         return crm_error_set(err, CRM_ENOTFOUND,
                              "%s: the store has no /customers table (import "
                              "customers or transactions into it first)",
@@ -170,8 +175,9 @@ crm_status crm_run_open(crm_run *run, const crm_job *job, crm_mpi_comm *mpi,
     if ((rc = crm_mpi_agree(mpi, rc, err)) != CRM_OK)
         return rc;
     static const char *const id[] = {"customer_id"};
-    rc = crm_store_read(run->store, "/customers", id, 1, run->row0,
-                        run->row1 - run->row0, run->dxpl, &run->ids, err);
+    if (run->has_customers)
+        rc = crm_store_read(run->store, "/customers", id, 1, run->row0,
+                            run->row1 - run->row0, run->dxpl, &run->ids, err);
     run->seconds_read += crm_log_now() - t0;
     return crm_mpi_agree(mpi, rc, err);
 }
@@ -186,8 +192,15 @@ void crm_run_close(crm_run *run)
         if (run->models[i].free_ctx != NULL)
             run->models[i].free_ctx(run->models[i].ctx);
     run->nmodels = 0;
-    for (size_t i = 0; i < run->nscores; i++)
+    for (size_t i = 0; i < run->nscores; i++) {
         free(run->score_data[i]);
+        for (size_t j = 0; run->score_text[i] != NULL &&
+                           j < run->scores[i].ndict;
+             j++)
+            free(run->score_text[i][j]);
+        free(run->score_text[i]);
+        run->score_text[i] = NULL;
+    }
     run->nscores = 0;
     crm_frame_free(run->ids);
     free(run->tx_offset);
@@ -207,6 +220,28 @@ void crm_run_close(crm_run *run)
 size_t crm_run_nlocal(const crm_run *run)
 {
     return (size_t)(run->row1 - run->row0);
+}
+
+crm_status crm_run_add_score_text(crm_run *run, const char *name,
+                                  int64_t *code, char **text, size_t n)
+{
+    const crm_column col = {.name = name,
+                            .type = CRM_TYPE_INT64,
+                            .dict = (const char *const *)text,
+                            .ndict = n,
+                            .dict_row0 = run->row0,
+                            .dict_sliced = 1,
+                            .dict_by_row = 1};
+    const size_t slot = run->nscores;
+    const crm_status rc = crm_run_add_score(run, col, code);
+    if (rc == CRM_OK) {
+        run->score_text[slot] = text;
+    } else {
+        for (size_t j = 0; j < n; j++)
+            free(text[j]);
+        free(text);
+    }
+    return rc;
 }
 
 crm_status crm_run_add_output(crm_run *run, const char *name,

@@ -62,12 +62,16 @@ typedef struct crm_run {
     int64_t block_rows;         /* customers per global block */
     int64_t ncustomers;         /* all ranks */
     int64_t row0, row1;         /* this rank's customers [row0, row1) */
+    int has_customers;          /* the store has /customers (else only
+                                   /baskets: nothing to score) */
     int has_tx;                 /* the store has /transactions */
     int64_t tx_row0, tx_row1;   /* this rank's transactions */
     int64_t *tx_offset;         /* row1 - row0 + 1 offsets, rebased to 0 */
-    crm_frame *ids;             /* customer_id of this rank's customers */
+    crm_frame *ids;             /* customer_id of this rank's customers,
+                                   NULL without /customers */
     crm_column scores[CRM_RUN_MAX_SCORES]; /* the /scores columns so far */
     void *score_data[CRM_RUN_MAX_SCORES];  /* owned buffers behind scores */
+    char **score_text[CRM_RUN_MAX_SCORES]; /* owned per-row strings */
     size_t nscores;
     crm_extra_output extras[CRM_RUN_MAX_OUTPUTS]; /* stage outputs */
     size_t nextras;
@@ -98,6 +102,12 @@ crm_status crm_run_read_tx(crm_run *run, const char *stage,
 /* Appends a scores column of nrows = this rank's customers; the run takes
  * ownership of data (malloc'ed) in every case, also on failure. */
 crm_status crm_run_add_score(crm_run *run, crm_column col, void *data);
+
+/* Appends a per-customer text column: code[i] = row0 + i and text[i] its
+ * string (a row-keyed dictionary sliced across ranks). The run takes
+ * ownership of code, text and every string, also on failure. */
+crm_status crm_run_add_score_text(crm_run *run, const char *name,
+                                  int64_t *code, char **text, size_t n);
 
 /* Registers an extra output file written by rank 0 with the others and
  * committed with them. Call on every rank (ctx may be NULL elsewhere); the
