@@ -2,12 +2,15 @@
  * block partials, and the centre update.
  *
  * Layout: the work (kmeans_int.h) owns padded centres, their norms, the
- * per-block transposed tiles, and per row an upper bound on the distance to
- * its own centre and a lower bound on the distance to every other one
- * (Hamerly 2010). Each assign walks a block in tiles of CRM_KMEANS_TILE
- * rows: rows whose bounds prove their label skip the search, the rest go
- * through the tile kernel, then the tile is folded into the block partial
- * in row order.
+ * per-block transposed tiles, and per row a lower bound on the distance to
+ * every centre but its own (Hamerly 2010). Each assign walks a block in
+ * three passes: settle (every row's distance to its previous centre in
+ * double, which is its dist2 if the label stands and the tightest upper
+ * bound; rows whose bounds prove their label skip the search), search (the
+ * tile kernel on the rest, packed into full tiles), fold (the block
+ * partial, in row order; distances are recomputed only for rows whose
+ * label changed). The per-row passes run CRM_KMEANS_ROWS rows at a time in
+ * short branch-free loops, so that gcc vectorises them.
  *
  * Exactness: the bounds are kept on true Euclidean distances with every
  * rounding directed outwards, and a row is skipped only when its own centre
@@ -46,7 +49,6 @@ void crm_kmeans_work_destroy(crm_kmeans_work *w)
     free(w->sep);
     free(w->shift);
     free(w->xt);
-    free(w->upper);
     free(w->lower);
     free(w->own);
     free(w->todo);
@@ -83,7 +85,7 @@ crm_status crm_kmeans_work_create(size_t n, size_t d, size_t k,
     w->kp = (k + CRM_KMEANS_CGROUP - 1) / CRM_KMEANS_CGROUP *
             CRM_KMEANS_CGROUP;
     w->err_coef = (double)(d + 4) * FLT_EPSILON;
-    w->accel = k >= CRM_KMEANS_ACCEL_MIN_K;
+    w->accel = k >= CRM_KMEANS_ACCEL_MIN_K || d >= CRM_KMEANS_ACCEL_MIN_D;
     w->cpad = alloc3(w->kp, d, sizeof *w->cpad);
     w->cc = alloc3(w->kp, 1, sizeof *w->cc);
     w->prev = alloc3(k, d, sizeof *w->prev);
@@ -91,13 +93,12 @@ crm_status crm_kmeans_work_create(size_t n, size_t d, size_t k,
     w->sep = alloc3(k, 1, sizeof *w->sep);
     w->shift = alloc3(k, 1, sizeof *w->shift);
     w->xt = alloc3(w->nblocks, d * TR, sizeof *w->xt);
-    w->upper = alloc3(n, 1, sizeof *w->upper);
     w->lower = alloc3(n, 1, sizeof *w->lower);
     w->own = alloc3(n, 1, sizeof *w->own);
     w->todo = alloc3(n, 1, sizeof *w->todo);
     w->nfull = alloc3(w->nblocks, 1, sizeof *w->nfull);
     if (!w->cpad || !w->cc || !w->prev || !w->cnorm || !w->sep ||
-        !w->shift || !w->xt || !w->upper || !w->lower || !w->own ||
+        !w->shift || !w->xt || !w->lower || !w->own ||
         !w->todo || !w->nfull) {
         crm_kmeans_work_destroy(w);
         return CRM_ENOMEM;
@@ -191,37 +192,83 @@ static void prepare_centres(crm_kmeans_work *w, const float *centres)
     }
 }
 
-/* 1 when bounds u >= d(x, own) and l <= d(x, any other) prove that the
- * kernel picks own: the gap exceeds twice its rounding error. */
-static int proves_label(const crm_kmeans_work *w, size_t own, double u,
-                        double *l)
+/* Row r's bounds after the centres moved, given u >= its distance to its
+ * own centre o and lo, the lower bound moved by the other centres' largest
+ * shift: stores the new lower bound max(lo, sep[o] - u, 0) and returns 1
+ * when the gap between them exceeds twice the worst rounding error of the
+ * kernel's values (so the kernel would pick o too). */
+static inline int32_t settle_test(const crm_kmeans_work *w, size_t o,
+                                  double u, double lo, float *lower)
 {
-    const double rel = slack(w->d);
-    *l = max2(*l, w->sep[own] - u);
-    if (!(*l > u))
-        return 0;
-    const double xn = (w->cnorm[own] + u) * (1.0 + rel) + w->cmax;
-    const double err = w->err_coef * xn * xn;
-    return *l * *l * (1.0 - rel) - u * u * (1.0 + rel) > 2.0 * err;
+    const double rel = slack(w->d), up = 1.0 + rel, down = 1.0 - rel;
+    const double lc = w->sep[o] - u;
+    const double l = lo > lc ? lo : lc;
+    const double xn = (w->cnorm[o] + u) * up + w->cmax;
+    const double gap =
+        l * l * down - u * u * up - 2.0 * w->err_coef * xn * xn;
+    const double l0 = lo > 0.0 ? lo : 0.0;
+    *lower = crm_kmeans_round_down(l0 > lc ? l0 : lc);
+    return (l > u) & (gap > 0.0);
 }
 
-/* Updates row i's bounds for the moved centres; 1 when its label stands. */
-static int settle_row(crm_kmeans_work *w, const float *xi, size_t i,
-                      const float *centres)
+/* Rows of block [r0, r1) whose label the bounds prove keep it; the offsets
+ * of the others go to todo, in row order. Every row's distance to its own
+ * centre is needed for dist2 anyway, so it is computed first (into dist2,
+ * which the fold keeps for rows whose label stands) and serves as the
+ * tightest upper bound; the lower bound moves by the largest shift of the
+ * other centres. The first test avoids the square root (it keeps the loop
+ * from vectorising): it bounds u by (u² + 1) / 2 in the rounding term and
+ * keeps only the moved lower bound. Returns the number of rows to search. */
+CRM_KMEANS_CLONES
+static size_t settle_block(crm_kmeans_work *w, const float *x, size_t r0,
+                           size_t r1, const float *centres, int32_t *label,
+                           float *dist2, uint32_t *todo)
 {
-    const double rel = slack(w->d);
-    const size_t own = (size_t)w->own[i];
-    const double drop = own == w->shift1_at ? w->shift2 : w->shift1;
-    double u = ((double)w->upper[i] + w->shift[own]) * (1.0 + rel);
-    double l = ((double)w->lower[i] - drop) * (1.0 - rel);
-    int ok = proves_label(w, own, u, &l);
-    if (!ok) {
-        u = sqrt(crm_kmeans_dist2(xi, centres + own * w->d, w->d)) *
-            (1.0 + rel);
-        ok = proves_label(w, own, u, &l);
+    const double rel = slack(w->d), up = 1.0 + rel, down = 1.0 - rel;
+    const double cmax = w->cmax, err2 = 2.0 * w->err_coef;
+    const double shift1 = w->shift1, shift2 = w->shift2;
+    const double *cnorm = w->cnorm;
+    const int32_t at = (int32_t)w->shift1_at;
+    double s[CRM_KMEANS_ROWS], lo[CRM_KMEANS_ROWS];
+    int32_t ok[CRM_KMEANS_ROWS];
+    uint32_t cand[CRM_KMEANS_ROWS];
+    size_t nt = 0;
+    memcpy(label + r0, w->own + r0, (r1 - r0) * sizeof *label);
+    for (size_t c0 = r0; c0 < r1; c0 += CRM_KMEANS_ROWS) {
+        const size_t m = r1 - c0 < CRM_KMEANS_ROWS ? r1 - c0
+                                                   : CRM_KMEANS_ROWS;
+        const int32_t *own = w->own + c0;
+        float *lower = w->lower + c0;
+        crm_kmeans_dist_rows(x, c0, m, w->d, centres, own, dist2, s);
+        for (size_t r = 0; r < m; r++) {
+            const double u2 = s[r] * up * up; /* >= u², u >= distance */
+            const double l = ((double)lower[r] -
+                              (own[r] == at ? shift2 : shift1)) * down;
+            const double xn =
+                (cnorm[own[r]] + (u2 + 1.0) * 0.5) * up + cmax;
+            /* max(l, 0) (or -0) without a select gcc will not vectorise;
+             * ok implies l0 > u */
+            const double l0 = l * (double)(l > 0.0);
+            lo[r] = l;
+            ok[r] = l0 * l0 * down - u2 * up - err2 * xn * xn > 0.0;
+            lower[r] = crm_kmeans_round_down(l0);
+        }
+        size_t nc = 0;
+        for (size_t r = 0; r < m; r++) {
+            cand[nc] = (uint32_t)r;
+            nc += !ok[r];
+        }
+        for (size_t q = 0; q < nc; q++) {
+            const size_t r = cand[q];
+            ok[r] = settle_test(w, (size_t)own[r], sqrt(s[r]) * up, lo[r],
+                                lower + r);
+        }
+        for (size_t r = 0; r < m; r++) {
+            todo[nt] = (uint32_t)(c0 - r0 + r);
+            nt += !ok[r];
+        }
     }
-    w->lower[i] = crm_kmeans_round_down(max2(l, 0.0));
-    return ok;
+    return nt;
 }
 
 /* Lower bound from the kernel's second-best value for row xi. */
@@ -270,18 +317,17 @@ static void assign_block(crm_kmeans_work *w, size_t b, const float *x,
     const size_t r0 = b * w->block_rows;
     const size_t r1 = r0 + w->block_rows < n ? r0 + w->block_rows : n;
     uint32_t *todo = w->todo + r0;
-    size_t nt = 0;
-    for (size_t i = r0; i < r1; i++) {
-        if (w->have_bounds && settle_row(w, x + i * w->d, i, centres))
-            label[i] = w->own[i];
-        else
-            todo[nt++] = (uint32_t)(i - r0);
-    }
+    size_t nt = r1 - r0;
+    if (w->have_bounds)
+        nt = settle_block(w, x, r0, r1, centres, label, dist2, todo);
+    else
+        for (size_t i = 0; i < nt; i++)
+            todo[i] = (uint32_t)i;
     search_rows(w, b, x, r0, todo, nt, label);
     w->nfull[b] = nt;
     memset(part, 0, crm_kmeans_partial_len(w->k, w->d) * sizeof *part);
-    crm_kmeans_fold(x, r0, r1, w->d, w->k, centres, label, dist2,
-                    w->accel ? w->upper : NULL, part);
+    crm_kmeans_fold(x, r0, r1, w->d, w->k, centres, label,
+                    w->have_bounds ? w->own : NULL, dist2, part);
     if (w->accel)
         memcpy(w->own + r0, label + r0, (r1 - r0) * sizeof *label);
 }

@@ -10,7 +10,8 @@
  * One Lloyd iteration: crm_kmeans_assign (labels, distances and one partial
  * per block) → crm_reduce_blocks over all ranks (core/reduce.h) →
  * crm_kmeans_finish (new centres). A partial is crm_kmeans_partial_len(k, d)
- * doubles: k*d coordinate sums, then k counts, then the inertia.
+ * doubles: k*d coordinate sums, then k counts, then the inertia (the sum
+ * of the block's dist2 values).
  *
  * Parallel contract: threads split blocks (schedule(static)); each block's
  * partial is summed serially in row order, and a row's label and distance
@@ -37,8 +38,9 @@ size_t crm_kmeans_nblocks(size_t n, size_t block_rows);
 
 /* A work for n rows (n may be 0: an idle rank), d features, k centres.
  * CRM_EINVAL when d, k or block_rows is 0, k > INT32_MAX, block_rows >
- * UINT32_MAX or out is NULL; CRM_ENOMEM. Release with _destroy. The
- * Hamerly bounds start on for k >= 48, where they were measured to pay. */
+ * UINT32_MAX or out is NULL; CRM_ENOMEM. Release with _destroy. Holds
+ * 12 bytes per row besides O(k d) and the tiles. The Hamerly bounds start
+ * on for d >= 12 or k >= 48, where they were measured to pay. */
 crm_status crm_kmeans_work_create(size_t n, size_t d, size_t k,
                                   size_t block_rows, crm_kmeans_work **out);
 void crm_kmeans_work_destroy(crm_kmeans_work *w); /* NULL is fine */
@@ -61,9 +63,13 @@ size_t crm_kmeans_work_full_rows(const crm_kmeans_work *w);
  * and parts (nblocks(n) x partial_len doubles, block-major) one partial per
  * block. Rows must be finite. The labels are those of the exhaustive
  * search (||c||² - 2 x·c in float, fused multiply-adds in feature order),
- * which the bounds reproduce exactly; dist2 and the inertia are computed
- * directly as sum (x - c)² in double. Call with the same x every time
- * until crm_kmeans_work_reset. CRM_EINVAL on NULL or a different n. */
+ * which the bounds reproduce exactly. dist2[i] is sum (x - c)² computed in
+ * double (8 stripes, kmeans_int.h) and rounded to float; a partial's sums
+ * and counts add its rows in row order, and its inertia adds its rows'
+ * dist2 (the float values) in double in row order, so the inertia is
+ * exactly the sum of the reported distances, block by block. Call with the
+ * same x every time until crm_kmeans_work_reset. CRM_EINVAL on NULL or a
+ * different n. */
 crm_status crm_kmeans_assign(crm_kmeans_work *w, const float *x, size_t n,
                              const float *centres, int32_t *label,
                              float *dist2, double *parts);

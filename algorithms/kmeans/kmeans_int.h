@@ -17,11 +17,32 @@
 
 #include "algorithms/kmeans/kmeans.h"
 
+/* GCC function multi-versioning on x86-64 Linux: the AVX-512, AVX2 and
+ * baseline clones of a function are picked at load time. fmaf and plain
+ * IEEE operations give the same bits in every clone. The 256-bit set is for
+ * loops that store and reload per-cluster sums: a 512-bit store followed by
+ * a load of the same sums is not forwarded on Zen 4 and stalls. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&       \
+    defined(__linux__)
+#define CRM_KMEANS_CLONES                                                    \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",         \
+                                 "default")))
+#define CRM_KMEANS_CLONES256                                                 \
+    __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define CRM_KMEANS_CLONES
+#define CRM_KMEANS_CLONES256
+#endif
+
 #define CRM_KMEANS_TILE 64  /* rows per tile: vector lanes */
 #define CRM_KMEANS_CGROUP 4 /* centres per pass over a tile */
-/* Bounds cost a pass over per-row state; measured on 1M x 16 planted data
- * they lose at k <= 32 (0.66-0.75x) and win at k = 64 (1.26x per
- * iteration, 1.65x near convergence), so they default on from here. */
+/* Bounds cost a pass over per-row state and a distance per row in double
+ * (which dist2 needs anyway); they pay when the search they skip is dear.
+ * bench_kmeans, 1M planted rows, bounds against plain per iteration: d = 16
+ * 1.3-2.3x for k = 2..64, d = 12 k = 8 1.4x, d = 8 k = 8 0.73x but k = 64
+ * 2.3x, d = 4 0.8-0.9x up to k = 32 and 1.0x at k = 64. So they default on
+ * from d = 12 features or from k = 48 centres. */
+#define CRM_KMEANS_ACCEL_MIN_D 12
 #define CRM_KMEANS_ACCEL_MIN_K 48
 
 struct crm_kmeans_work {
@@ -34,7 +55,6 @@ struct crm_kmeans_work {
     double *sep;      /* k: distance to the nearest other centre, rounded down */
     double *shift;    /* k: move since the previous assign, rounded up */
     float *xt;        /* nblocks x d x TILE: per-block transposed tile */
-    float *upper;     /* n: bound >= distance to own centre */
     float *lower;     /* n: bound <= distance to any other centre */
     int32_t *own;     /* n: label the bounds refer to */
     uint32_t *todo;   /* n: per block, offsets of the rows to search */
@@ -44,7 +64,7 @@ struct crm_kmeans_work {
     double shift1, shift2; /* largest and second largest shift */
     size_t shift1_at;      /* index of the largest */
     int accel;        /* use bounds */
-    int have_bounds;  /* upper/lower/own are valid for prev */
+    int have_bounds;  /* lower/own are valid for prev */
 };
 
 #define CRM_KMEANS_STRIPES 8 /* independent partial sums in a distance */
@@ -70,38 +90,74 @@ static inline double crm_kmeans_dist2(const float *a, const float *b,
            ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
-/* v as a float rounded towards +inf; v >= 0. */
+/* v as a float rounded towards +inf; v >= 0. Branch-free: the rounding
+ * direction of (float)v is data, and a branch on it mispredicts half the
+ * time. */
 static inline float crm_kmeans_round_up(double v)
 {
     float f = (float)v;
-    if ((double)f < v) {
-        uint32_t u;
-        memcpy(&u, &f, sizeof u);
-        u++;
-        memcpy(&f, &u, sizeof f);
-    }
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    u += (uint32_t)((double)f < v);
+    memcpy(&f, &u, sizeof f);
     return f;
 }
 
-/* v as a float rounded towards -inf; v >= 0. */
+/* v as a float rounded towards -inf; v >= 0. Branch-free. */
 static inline float crm_kmeans_round_down(double v)
 {
     float f = (float)v;
-    if ((double)f > v) {
-        uint32_t u;
-        memcpy(&u, &f, sizeof u);
-        u--;
-        memcpy(&f, &u, sizeof f);
-    }
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    u -= (uint32_t)((double)f > v);
+    memcpy(&f, &u, sizeof f);
     return f;
 }
 
+/* Rows per pass of the per-row loops (settle, fold): each pass runs one
+ * short loop per output, so no loop waits on another's latency. */
+#define CRM_KMEANS_ROWS 32
+
+/* s[r] = crm_kmeans_dist2(row i0 + r, centre lab[r]) and dist2[i0 + r] =
+ * (float)s[r] for r < m <= CRM_KMEANS_ROWS. */
+static inline void crm_kmeans_dist_rows(const float *x, size_t i0, size_t m,
+                                        size_t d, const float *centres,
+                                        const int32_t *lab, float *dist2,
+                                        double *s)
+{
+    double acc[CRM_KMEANS_ROWS][CRM_KMEANS_STRIPES];
+    for (size_t r = 0; r < m; r++) {
+        const float *xi = x + (i0 + r) * d;
+        const float *ci = centres + (size_t)lab[r] * d;
+        double a[CRM_KMEANS_STRIPES] = {0};
+        size_t j = 0;
+        for (; j + CRM_KMEANS_STRIPES <= d; j += CRM_KMEANS_STRIPES)
+            for (size_t l = 0; l < CRM_KMEANS_STRIPES; l++) {
+                const double t = (double)xi[j + l] - (double)ci[j + l];
+                a[l] += t * t;
+            }
+        for (size_t l = 0; j + l < d; l++) {
+            const double t = (double)xi[j + l] - (double)ci[j + l];
+            a[l] += t * t;
+        }
+        for (size_t l = 0; l < CRM_KMEANS_STRIPES; l++)
+            acc[r][l] = a[l];
+    }
+    for (size_t r = 0; r < m; r++) {
+        s[r] = ((acc[r][0] + acc[r][1]) + (acc[r][2] + acc[r][3])) +
+               ((acc[r][4] + acc[r][5]) + (acc[r][6] + acc[r][7]));
+        dist2[i0 + r] = (float)s[r];
+    }
+}
+
 /* Folds rows [i0, i1) into the block partial part, serially in row order:
- * coordinate sums, counts, inertia; dist2[i] = crm_kmeans_dist2 to the
- * row's centre, and upper[i] >= its square root when upper is not NULL. */
+ * coordinate sums, counts, and the inertia as the sum of dist2 (the float
+ * values, added in double). dist2[i] = crm_kmeans_dist2 to the row's centre,
+ * computed here unless known is not NULL and known[i] == label[i]: then
+ * dist2[i] already holds it. */
 void crm_kmeans_fold(const float *x, size_t i0, size_t i1, size_t d,
                      size_t k, const float *centres, const int32_t *label,
-                     float *dist2, float *upper, double *part);
+                     const int32_t *known, float *dist2, double *part);
 
 /* For rows rows[0..TILE): best[r] = min over c < kp of cc[c] - 2 x_r·c_c,
  * idx[r] = its lowest index, second[r] = the least value of the other

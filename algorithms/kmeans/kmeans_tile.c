@@ -10,19 +10,10 @@
 
 #include <math.h>
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&       \
-    defined(__linux__)
-#define TILE_CLONES                                                          \
-    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",         \
-                                 "default")))
-#else
-#define TILE_CLONES
-#endif
-
 #define TR CRM_KMEANS_TILE
 #define CG CRM_KMEANS_CGROUP
 
-TILE_CLONES
+CRM_KMEANS_CLONES
 void crm_kmeans_tile(const float *const *rows, size_t d, const float *cpad,
                      const float *cc, size_t kp, float *xt, float *best,
                      float *second, int32_t *idx)
@@ -63,24 +54,34 @@ void crm_kmeans_tile(const float *const *rows, size_t d, const float *cpad,
     }
 }
 
-TILE_CLONES
+CRM_KMEANS_CLONES256
 void crm_kmeans_fold(const float *x, size_t i0, size_t i1, size_t d,
                      size_t k, const float *centres, const int32_t *label,
-                     float *dist2, float *upper, double *part)
+                     const int32_t *known, float *dist2, double *part)
 {
-    double *count = part + k * d, *inertia = part + k * d + k;
-    const double up = 1.0 + (double)(d + 8) * 0x1p-52;
-    for (size_t i = i0; i < i1; i++) {
-        const size_t a = (size_t)label[i];
-        const float *xi = x + i * d;
-        double *sum = part + a * d;
-        for (size_t j = 0; j < d; j++)
-            sum[j] += (double)xi[j];
-        const double s = crm_kmeans_dist2(xi, centres + a * d, d);
-        count[a] += 1.0;
-        *inertia += s;
-        dist2[i] = (float)s;
-        if (upper != NULL)
-            upper[i] = crm_kmeans_round_up(sqrt(s) * up);
+    double *count = part + k * d;
+    double s[CRM_KMEANS_ROWS];
+    double inertia = part[k * d + k];
+    for (size_t c0 = i0; c0 < i1; c0 += CRM_KMEANS_ROWS) {
+        const size_t m = i1 - c0 < CRM_KMEANS_ROWS ? i1 - c0
+                                                   : CRM_KMEANS_ROWS;
+        const float *xc = x + c0 * d;
+        const int32_t *lc = label + c0;
+        if (known == NULL)
+            crm_kmeans_dist_rows(x, c0, m, d, centres, lc, dist2, s);
+        for (size_t r = 0; known != NULL && r < m; r++)
+            if (lc[r] != known[c0 + r])
+                dist2[c0 + r] = (float)crm_kmeans_dist2(
+                    xc + r * d, centres + (size_t)lc[r] * d, d);
+        for (size_t r = 0; r < m; r++) {
+            double *sum = part + (size_t)lc[r] * d;
+            const float *xi = xc + r * d;
+            for (size_t j = 0; j < d; j++)
+                sum[j] += (double)xi[j];
+            count[lc[r]] += 1.0;
+        }
+        for (size_t r = 0; r < m; r++)
+            inertia += (double)dist2[c0 + r];
     }
+    part[k * d + k] = inertia;
 }
