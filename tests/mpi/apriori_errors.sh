@@ -7,6 +7,9 @@ set -eu
 crmine=$1
 mpiexec=$2
 work=$3
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/mpi/lib.sh
+. "$here/lib.sh"
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
@@ -14,16 +17,8 @@ fails=0
 
 # expect NAME STORE PATTERN APRIORI-LINES
 expect() {
-    printf '[input]\nstore = %s\n[apriori]\n%b[output]\ndir = out\n' "$2" \
-        "$4" >job.ini
-    if "$mpiexec" -n 2 "$crmine" run job.ini 2>err >/dev/null; then
-        echo "FAIL $1: exit status 0"
-        fails=$((fails + 1))
-    elif [ "$(grep -c -- "$3" err)" -ne 1 ] || [ -e out ]; then
-        echo "FAIL $1: expected one '$3' and no output, got:"
-        cat err
-        fails=$((fails + 1))
-    fi
+    expect_failure "$1" "$3" \
+        "[input]\nstore = $2\n[apriori]\n$4[output]\ndir = out\n"
 }
 
 printf 'id,t,amt,sku\n1,2011-01-01,5,a\n1,2011-01-02,3,b\n2,2011-01-01,4,a\n' \

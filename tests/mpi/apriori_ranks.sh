@@ -10,31 +10,13 @@ crmine=$1
 mpiexec=$2
 work=$3
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/mpi/lib.sh
+. "$here/lib.sh"
 src=$(cd "$here/../.." && pwd)
 shared=${CRM_DATA_DIR:-$src/../shared/data}
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
-
-runs() { # JOB: every output equal at several rank and thread counts
-    for rt in 1:1 2:1 4:1 1:2 2:2; do
-        np=${rt%:*} th=${rt#*:}
-        rm -rf out
-        OMP_NUM_THREADS=$th "$mpiexec" -n "$np" "$crmine" run "$1" \
-            2>log || { cat log; exit 1; }
-        for f in itemsets.csv rules.csv model.h5 scores.csv scores.h5; do
-            if [ -e "ref_$f" ]; then
-                cmp "ref_$f" "out/$f" || {
-                    echo "FAIL: $f differs at $np ranks x $th threads"
-                    exit 1
-                }
-            else
-                cp "out/$f" "ref_$f"
-            fi
-        done
-    done
-    rm -f ref_*
-}
 
 # baskets of the shipped sample's orders, offers for its customers
 sample=$src/tests/data/retail_sample.csv
@@ -43,7 +25,7 @@ sample=$src/tests/data/retail_sample.csv
     --item StockCode --quantity Quantity --price UnitPrice >/dev/null
 printf '[input]\nstore = tx.h5\n[apriori]\nbasket = customer\nmin_support = 5\nmax_len = 3\nmin_confidence = 0.5\nrecommend = 3\n[output]\ndir = out\n' \
     >tx.ini
-runs tx.ini
+same_at_all_ranks tx.ini
 /usr/bin/python3 "$here/ref_apriori.py" recs out/scores.csv out/rules.csv \
     "$sample" CustomerID StockCode Quantity UnitPrice
 head -3 out/rules.csv
@@ -53,7 +35,7 @@ if [ -f "$shared/groceries/groceries.csv" ]; then
         --delimiter , --out g.h5 >/dev/null
     printf '[input]\nstore = g.h5\n[apriori]\nmin_support = 0.01\nmin_confidence = 0.3\n[output]\ndir = out\n' \
         >g.ini
-    runs g.ini
+    same_at_all_ranks g.ini
     # ceil(0.01 x 9835) = 99
     /usr/bin/python3 "$here/ref_apriori.py" itemsets \
         "$shared/groceries/groceries.csv" out/itemsets.csv 99

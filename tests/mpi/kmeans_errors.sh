@@ -7,6 +7,9 @@ set -eu
 crmine=$1
 mpiexec=$2
 work=$3
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/mpi/lib.sh
+. "$here/lib.sh"
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
@@ -22,16 +25,8 @@ CSV
 
 # expect NAME PATTERN KMEANS-LINES: the run fails once with PATTERN
 expect() {
-    printf '[input]\nstore = s.h5\n[kmeans]\n%b[output]\ndir = out\n' "$3" \
-        >job.ini
-    if "$mpiexec" -n 2 "$crmine" run job.ini 2>err >/dev/null; then
-        echo "FAIL $1: exit status 0"
-        fails=$((fails + 1))
-    elif [ "$(grep -c -- "$2" err)" -ne 1 ] || [ -e out ]; then
-        echo "FAIL $1: expected one '$2' and no output, got:"
-        cat err
-        fails=$((fails + 1))
-    fi
+    expect_failure "$1" "$2" \
+        "[input]\nstore = s.h5\n[kmeans]\n$3[output]\ndir = out\n"
 }
 expect unknown 'unknown feature "zz"' 'features = a, zz\n'
 expect text '"txt" is categorical; list it in onehot' 'features = a, txt\n'

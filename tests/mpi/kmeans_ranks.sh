@@ -10,6 +10,8 @@ crmine=$1
 mpiexec=$2
 work=$3
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/mpi/lib.sh
+. "$here/lib.sh"
 shared=${CRM_DATA_DIR:-$here/../../../shared/data}
 rm -rf "$work"
 mkdir -p "$work"
@@ -31,28 +33,7 @@ k = 4
 dir = out
 INI
 
-runs() { # JOB: outputs at several rank/thread counts must be equal
-    for rt in 1:1 2:1 4:1 1:2 2:2; do
-        np=${rt%:*} th=${rt#*:}
-        rm -rf out
-        OMP_NUM_THREADS=$th "$mpiexec" -n "$np" "$crmine" run "$1" \
-            2>"$work/log" || { cat "$work/log"; exit 1; }
-        for f in scores.csv scores.h5 segments.csv model.h5; do
-            [ -e "out/$f" ] || continue
-            if [ -e "ref_$f" ]; then
-                cmp "ref_$f" "out/$f" || {
-                    echo "FAIL: $f differs at $np ranks x $th threads"
-                    exit 1
-                }
-            else
-                cp "out/$f" "ref_$f"
-            fi
-        done
-    done
-    rm -f ref_*
-}
-
-runs train.ini
+same_at_all_ranks train.ini
 ari=$(/usr/bin/python3 "$here/planted.py" ari out/scores.csv planted.csv)
 [ "$ari" = "1.000000" ] || { echo "FAIL: planted clusters ARI $ari"; exit 1; }
 grep -q '"k":	4' out/run.json || { echo "FAIL: run.json k"; exit 1; }
@@ -60,16 +41,16 @@ head -5 out/segments.csv
 
 # k-means|| seeding: the same promises
 sed 's/^k = 4/k = 4\ninit = k-means||/' train.ini >train_par.ini
-runs train_par.ini
+same_at_all_ranks train_par.ini
 ari=$(/usr/bin/python3 "$here/planted.py" ari out/scores.csv planted.csv)
 [ "$ari" = "1.000000" ] || { echo "FAIL: k-means|| ARI $ari"; exit 1; }
-runs train.ini
+same_at_all_ranks train.ini
 
 # a saved model scores without retraining and gives the same clusters
 cp -r out trained
 printf '[input]\nstore = planted.h5\n[kmeans]\nmodel = trained/model.h5\n[output]\ndir = out\n' \
     >score.ini
-runs score.ini
+same_at_all_ranks score.ini
 cut -d, -f1,2 trained/scores.csv >a.txt
 cut -d, -f1,2 out/scores.csv >b.txt
 cmp a.txt b.txt || { echo "FAIL: model scoring changed clusters"; exit 1; }
@@ -81,7 +62,7 @@ if [ -f "$shared/cdnow/CDNOW_master.txt" ]; then
         --amount dollar_value --delimiter ' ' >/dev/null
     printf '[input]\nstore = cdnow.h5\n[rfm]\n[kmeans]\nfeatures = recency, frequency, monetary\nlog1p = frequency, monetary\nk = 5\n[output]\ndir = out\n' \
         >rfm_km.ini
-    runs rfm_km.ini
+    same_at_all_ranks rfm_km.ini
     head -6 out/segments.csv
 fi
 cd /
