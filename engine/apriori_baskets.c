@@ -139,12 +139,15 @@ static crm_status from_transactions(crm_run *run, crm_basket_set *b,
 {
     const char *need[] = {run->job->apriori.item, "time"};
     static const char *const maybe[] = {"order_id", "amount", "quantity"};
+    crm_tx_view tv;
     crm_status rc =
-        crm_run_read_tx(run, "apriori", need, 2, maybe, 3, &b->frame, err);
+        crm_run_read_tx(run, "apriori", need, 2, maybe, 3, &tv, err);
     if (rc != CRM_OK)
         return rc;
-    const crm_table *t = crm_frame_table(b->frame);
-    b->item = crm_table_find(t, run->job->apriori.item);
+    const crm_table *t = &tv.t;
+    /* a copy of the view's column: the data it points to is the run's */
+    b->item_col = *crm_table_find(t, run->job->apriori.item);
+    b->item = &b->item_col;
     rc = item_count(run, b->item, t->nrows, &b->nitems, err);
     if (rc == CRM_OK)
         rc = crm_mpi_agree(run->mpi, fill_from_lines(run, b, t), err);

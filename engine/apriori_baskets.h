@@ -24,7 +24,9 @@ typedef struct crm_basket_set {
     int32_t *items;           /* distinct within a basket, ascending */
     int64_t nbaskets;         /* all ranks, empty baskets included */
     size_t nitems;            /* item ids 0..nitems-1 on every rank */
-    crm_frame *frame;         /* holds the item dictionary, if any */
+    crm_frame *frame;         /* /baskets' item column, when read here */
+    crm_column item_col;      /* the /transactions item column (borrowed
+                                 from the run's cache) */
     const crm_column *item;   /* the item column (dict -> names) */
     int64_t *cust_offset;     /* crm_run_nlocal + 1, or NULL (/baskets) */
     int32_t *cust_items;      /* each customer's items, ascending */

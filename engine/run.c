@@ -202,6 +202,9 @@ void crm_run_close(crm_run *run)
         run->score_text[i] = NULL;
     }
     run->nscores = 0;
+    for (size_t f = 0; f < run->ntx_cache; f++)
+        crm_frame_free(run->tx_cache[f]);
+    run->ntx_cache = 0;
     crm_frame_free(run->ids);
     free(run->tx_offset);
     crm_store_close(run->store);
@@ -320,10 +323,44 @@ static crm_status present_columns(crm_run *run, const char *const *names,
     return CRM_OK;
 }
 
+/* The cached column called name, or NULL. */
+static const crm_column *cached(const crm_run *run, const char *name)
+{
+    for (size_t f = 0; f < run->ntx_cache; f++) {
+        const crm_column *c =
+            crm_table_find(crm_frame_table(run->tx_cache[f]), name);
+        if (c != NULL)
+            return c;
+    }
+    return NULL;
+}
+
+/* Reads, in one collective call, the columns of keep not cached yet. */
+static crm_status fill_cache(crm_run *run, const char **keep, size_t nkeep,
+                             crm_error *err)
+{
+    const char *miss[CRM_RUN_MAX_TX_COLS];
+    size_t nmiss = 0;
+    for (size_t i = 0; i < nkeep; i++)
+        if (cached(run, keep[i]) == NULL && nmiss < CRM_RUN_MAX_TX_COLS)
+            miss[nmiss++] = keep[i];
+    if (nmiss == 0)
+        return CRM_OK;
+    if (run->ntx_cache == CRM_RUN_MAX_TX_COLS)
+        return CRM_ERANGE;
+    crm_status rc = crm_store_read(run->store, "/transactions", miss, nmiss,
+                                   run->tx_row0, run->tx_row1 - run->tx_row0,
+                                   run->dxpl,
+                                   &run->tx_cache[run->ntx_cache], err);
+    if (rc == CRM_OK)
+        run->ntx_cache++;
+    return rc;
+}
+
 crm_status crm_run_read_tx(crm_run *run, const char *stage,
                            const char *const *names, size_t nnames,
                            const char *const *optional, size_t noptional,
-                           crm_frame **out, crm_error *err)
+                           crm_tx_view *view, crm_error *err)
 {
     if (!run->has_tx)
         return crm_error_set(err, CRM_ENOTFOUND,
@@ -331,17 +368,21 @@ crm_status crm_run_read_tx(crm_run *run, const char *stage,
                              "does not have",
                              stage, run->job->store);
     const double t0 = crm_log_now();
-    const char **keep = calloc(nnames + noptional + 1, sizeof *keep);
+    const char *keep[CRM_RUN_MAX_TX_COLS];
     size_t nkeep = 0;
-    crm_status rc = keep == NULL ? CRM_ENOMEM
-                                 : present_columns(run, names, nnames,
-                                                   optional, noptional, keep,
-                                                   &nkeep, err);
+    crm_status rc = nnames + noptional > CRM_RUN_MAX_TX_COLS
+                        ? CRM_ERANGE
+                        : present_columns(run, names, nnames, optional,
+                                          noptional, keep, &nkeep, err);
     if ((rc = crm_mpi_agree(run->mpi, rc, err)) == CRM_OK)
-        rc = crm_store_read(run->store, "/transactions", keep, nkeep,
-                            run->tx_row0, run->tx_row1 - run->tx_row0,
-                            run->dxpl, out, err);
-    free(keep);
+        rc = fill_cache(run, keep, nkeep, err);
     run->seconds_read += crm_log_now() - t0;
-    return crm_mpi_agree(run->mpi, rc, err);
+    if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
+        return rc;
+    for (size_t i = 0; i < nkeep; i++)
+        view->cols[i] = *cached(run, keep[i]);
+    view->t = (crm_table){.nrows = (size_t)(run->tx_row1 - run->tx_row0),
+                          .ncols = nkeep,
+                          .cols = view->cols};
+    return CRM_OK;
 }

@@ -28,6 +28,13 @@
 
 #define CRM_RUN_MAX_SCORES 64
 #define CRM_RUN_MAX_OUTPUTS 8
+#define CRM_RUN_MAX_TX_COLS 16
+
+/* Borrowed columns of this rank's transactions (see crm_run_read_tx). */
+typedef struct crm_tx_view {
+    crm_table t;                          /* t.cols points into cols */
+    crm_column cols[CRM_RUN_MAX_TX_COLS];
+} crm_tx_view;
 
 /* Writes one extra output file (segments.csv, model.h5) at path; runs on
  * rank 0 only, after the scores are written. */
@@ -67,6 +74,9 @@ typedef struct crm_run {
     int has_tx;                 /* the store has /transactions */
     int64_t tx_row0, tx_row1;   /* this rank's transactions */
     int64_t *tx_offset;         /* row1 - row0 + 1 offsets, rebased to 0 */
+    crm_frame *tx_cache[CRM_RUN_MAX_TX_COLS]; /* transaction columns read
+                                   so far, each read once per run */
+    size_t ntx_cache;
     crm_frame *ids;             /* customer_id of this rank's customers,
                                    NULL without /customers */
     crm_column scores[CRM_RUN_MAX_SCORES]; /* the /scores columns so far */
@@ -91,13 +101,16 @@ crm_status crm_run_open(crm_run *run, const crm_job *job, crm_mpi_comm *mpi,
                         crm_log *log, crm_error *err);
 void crm_run_close(crm_run *run);
 
-/* Reads this rank's transactions, columns `names` (those in `optional` may be
- * absent: their views are then missing from the frame). Collective.
- * CRM_ENOTFOUND naming the stage when the store has no /transactions. */
+/* This rank's transactions, columns `names` (those in `optional` may be
+ * absent: they are then missing from the view). A column is read once per
+ * run and cached, so stages that share columns (RFM and Apriori both want
+ * time, amount and order_id) do not read them twice; the view borrows the
+ * cache and stays valid until crm_run_close. Collective. CRM_ENOTFOUND
+ * naming the stage when the store has no /transactions. */
 crm_status crm_run_read_tx(crm_run *run, const char *stage,
                            const char *const *names, size_t nnames,
                            const char *const *optional, size_t noptional,
-                           crm_frame **out, crm_error *err);
+                           crm_tx_view *view, crm_error *err);
 
 /* Appends a scores column of nrows = this rank's customers; the run takes
  * ownership of data (malloc'ed) in every case, also on failure. */

@@ -161,7 +161,7 @@ crm_status crm_stage_rfm(crm_run *run, cJSON *stage_json, crm_error *err)
     static const char *const maybe[] = {"amount", "order_id"};
     const size_t n = crm_run_nlocal(run);
     const size_t alloc_n = n ? n : 1;
-    crm_frame *frame = NULL;
+    crm_tx_view tv;
     rfm_inputs in = {0};
     int32_t *rec = malloc(alloc_n * sizeof *rec);
     int32_t *freq = malloc(alloc_n * sizeof *freq);
@@ -174,14 +174,14 @@ crm_status crm_stage_rfm(crm_run *run, cJSON *stage_json, crm_error *err)
                         : CRM_ENOMEM;
     if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
         goto done;
-    rc = crm_run_read_tx(run, "rfm", need, 1, maybe, 2, &frame, err);
+    rc = crm_run_read_tx(run, "rfm", need, 1, maybe, 2, &tv, err);
     if (rc != CRM_OK)
         goto done;
     const double t0 = crm_log_now();
     crm_rfm_tx tx = {.ncustomers = n, .offset = run->tx_offset};
     crm_rfm_params p = {.bins = run->job->rfm.bins,
                         .monetary_mean = run->job->rfm.monetary_mean};
-    rc = convert(crm_frame_table(frame), &in, &tx, err);
+    rc = convert(&tv.t, &in, &tx, err);
     if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
         goto done;
     if ((rc = resolve_as_of(run, &tx, &p.as_of_day)) == CRM_OK)
@@ -206,6 +206,5 @@ done:
     free(freq);
     free(rec);
     inputs_free(&in);
-    crm_frame_free(frame);
     return rc;
 }
