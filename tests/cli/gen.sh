@@ -17,7 +17,7 @@ fail() {
     echo "FAIL $*"
     fails=$((fails + 1))
 }
-export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
 # 60,000 customers are 15 blocks: 4 rounds of 4 blocks, shares of 1 to 4
 # blocks per rank, ~480,000 transactions.
