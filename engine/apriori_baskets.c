@@ -122,10 +122,7 @@ static crm_status fill_from_lines(crm_run *run, crm_basket_set *b,
             const size_t i = (size_t)r;
             if (crm_column_is_missing(item, i) || !is_purchase(amount, qty, i))
                 continue;
-            const int use_order = order && !crm_column_is_missing(order, i);
-            lines[n].key = use_order ? crm_column_get_i64(order, i)
-                                     : INT64_MIN / 2 + crm_column_get_i64(
-                                                           time, i);
+            lines[n].key = crm_run_order_key(order, time, i);
             lines[n++].item = (int32_t)crm_column_get_i64(item, i);
         }
         customer_baskets(b, run->job->apriori.basket_customer, lines, n, c);

@@ -207,10 +207,10 @@ static int64_t total_size(const crm_kmeans_profile *p)
     return n;
 }
 
-/* The segments table: cluster, size, share, revenue_share, description,
- * mean_<feature>...; column buffers in one allocation. */
-static crm_status segments_csv(const crm_kmeans_profile *p, char **text,
-                               size_t *len)
+/* segments.csv at path: cluster, size, share, revenue_share, description,
+ * mean_<feature>... */
+static crm_status segments_csv(const crm_kmeans_profile *p, const char *path,
+                               crm_error *err)
 {
     const size_t k = p->k, ncols = 5 + p->d;
     crm_column *cols = calloc(ncols, sizeof *cols);
@@ -251,20 +251,7 @@ static crm_status segments_csv(const crm_kmeans_profile *p, char **text,
                                        .type = CRM_TYPE_FLOAT64,
                                        .data = num + (2 + j) * k};
         const crm_table t = {.nrows = k, .ncols = ncols, .cols = cols};
-        char *head = NULL, *body = NULL;
-        size_t hl = 0, bl = 0;
-        rc = crm_csv_format_header(&t, &head, &hl);
-        if (rc == CRM_OK)
-            rc = crm_csv_format_rows(&t, 0, k, &body, &bl);
-        if (rc == CRM_OK && (*text = malloc(hl + bl + 1)) == NULL)
-            rc = CRM_ENOMEM;
-        if (rc == CRM_OK) {
-            memcpy(*text, head, hl);
-            memcpy(*text + hl, body, bl);
-            *len = hl + bl;
-        }
-        free(body);
-        free(head);
+        rc = crm_csv_write_table(&t, path, err);
     }
     for (size_t j = 0; names != NULL && j < p->d; j++)
         free(names[j]);
@@ -277,16 +264,7 @@ static crm_status segments_csv(const crm_kmeans_profile *p, char **text,
 
 static crm_status write_segments(const char *path, void *ctx, crm_error *err)
 {
-    char *text = NULL;
-    size_t len = 0;
-    crm_status rc = segments_csv(ctx, &text, &len);
-    FILE *fp = rc == CRM_OK ? fopen(path, "w") : NULL;
-    if (rc == CRM_OK && (fp == NULL || fwrite(text, 1, len, fp) != len))
-        rc = crm_error_set(err, CRM_EIO, "%s: cannot write", path);
-    if (fp != NULL && fclose(fp) != 0 && rc == CRM_OK)
-        rc = crm_error_set(err, CRM_EIO, "%s: cannot write", path);
-    free(text);
-    return rc;
+    return segments_csv(ctx, path, err);
 }
 
 static void free_profile(void *p)

@@ -73,6 +73,18 @@ static crm_status plan_paths(crm_run *run, out_paths *paths, crm_error *err)
     return rc;
 }
 
+/* Closes st; HDF5 writes cached chunks at close, so a full disk shows up
+ * here. Returns rc, or the close's failure when rc was CRM_OK. */
+static crm_status close_checked(crm_store *st, const char *path,
+                                crm_status rc, crm_error *err)
+{
+    const crm_status closed = crm_store_close(st);
+    if (rc == CRM_OK && closed != CRM_OK)
+        rc = crm_error_set(err, closed, "%s: cannot finish writing (is the "
+                           "disk full?)", path);
+    return rc;
+}
+
 static crm_table scores_table(crm_run *run, crm_column *cols)
 {
     static const int64_t none[1] = {0};
@@ -97,11 +109,7 @@ static crm_status write_h5(crm_run *run, const crm_table *t, const char *path,
         return rc;
     rc = crm_store_write(out, "/scores", t, run->comm, run->block_rows,
                          run->dxpl, err);
-    /* HDF5 writes cached chunks at close: a full disk shows up here */
-    const crm_status closed = crm_store_close(out);
-    if (rc == CRM_OK && closed != CRM_OK)
-        rc = crm_error_set(err, closed, "%s: cannot finish writing (is the "
-                           "disk full?)", path);
+    rc = close_checked(out, path, rc, err);
     return crm_mpi_agree(run->mpi, rc, err);
 }
 
@@ -210,11 +218,7 @@ static crm_status write_models(const char *path, void *ctx, crm_error *err)
     crm_status rc = crm_store_create(path, H5P_DEFAULT, &st, err);
     for (size_t i = 0; rc == CRM_OK && i < run->nmodels; i++)
         rc = run->models[i].write(st, run->models[i].ctx, err);
-    const crm_status closed = crm_store_close(st);
-    if (rc == CRM_OK && closed != CRM_OK)
-        rc = crm_error_set(err, closed, "%s: cannot finish writing (is the "
-                           "disk full?)", path);
-    return rc;
+    return close_checked(st, path, rc, err);
 }
 
 /* The stages' own files, written by rank 0 and agreed. */

@@ -220,6 +220,14 @@ void crm_run_close(crm_run *run)
     run->fapl = run->dxpl = H5I_INVALID_HID;
 }
 
+int64_t crm_run_order_key(const crm_column *order, const crm_column *time,
+                          size_t row)
+{
+    if (order != NULL && !crm_column_is_missing(order, row))
+        return crm_column_get_i64(order, row);
+    return INT64_MIN / 2 + crm_column_get_i64(time, row);
+}
+
 size_t crm_run_nlocal(const crm_run *run)
 {
     return (size_t)(run->row1 - run->row0);

@@ -112,6 +112,13 @@ crm_status crm_run_read_tx(crm_run *run, const char *stage,
                            const char *const *optional, size_t noptional,
                            crm_tx_view *view, crm_error *err);
 
+/* The order a transaction row belongs to, the one rule RFM and Apriori
+ * share: its order id; for a row without one, or when order is NULL, one
+ * order per timestamp, keyed in a range no stored id reaches (ids are
+ * non-negative codes or integers far from -2^62). */
+int64_t crm_run_order_key(const crm_column *order, const crm_column *time,
+                          size_t row);
+
 /* Appends a scores column of nrows = this rank's customers; the run takes
  * ownership of data (malloc'ed) in every case, also on failure. */
 crm_status crm_run_add_score(crm_run *run, crm_column col, void *data);

@@ -64,23 +64,11 @@ static crm_status write_csv_file(const char *path, void *ctx, crm_error *err)
     const text_table *tt = ctx;
     crm_column cols[8];
     int32_t *codes = NULL;
-    char *head = NULL, *body = NULL;
-    size_t hl = 0, bl = 0;
     crm_status rc = as_columns(tt, &codes, cols);
     const crm_table t = {.nrows = tt->n, .ncols = tt->ntext + tt->nnum,
                          .cols = cols};
     if (rc == CRM_OK)
-        rc = crm_csv_format_header(&t, &head, &hl);
-    if (rc == CRM_OK)
-        rc = crm_csv_format_rows(&t, 0, t.nrows, &body, &bl);
-    FILE *fp = rc == CRM_OK ? fopen(path, "w") : NULL;
-    if (rc == CRM_OK && (fp == NULL || fwrite(head, 1, hl, fp) != hl ||
-                         fwrite(body, 1, bl, fp) != bl))
-        rc = crm_error_set(err, CRM_EIO, "%s: cannot write", path);
-    if (fp != NULL && fclose(fp) != 0 && rc == CRM_OK)
-        rc = crm_error_set(err, CRM_EIO, "%s: cannot write", path);
-    free(body);
-    free(head);
+        rc = crm_csv_write_table(&t, path, err);
     free(codes);
     return rc;
 }

@@ -14,14 +14,6 @@ typedef struct rfm_inputs {
     int64_t *order;  /* owned order keys, or NULL without order_id */
 } rfm_inputs;
 
-/* A line without an order id is an order of its own per timestamp: its key
- * lies in a range no stored id reaches (ids are non-negative codes, or
- * integers far from -2^62). */
-static int64_t missing_order_key(int64_t time)
-{
-    return INT64_MIN / 2 + time;
-}
-
 static crm_status convert(const crm_table *t, rfm_inputs *in,
                           crm_rfm_tx *tx, crm_error *err)
 {
@@ -48,9 +40,7 @@ static crm_status convert(const crm_table *t, rfm_inputs *in,
         if (in->amount != NULL)
             in->amount[i] = crm_column_get_f64(amount, i);
         if (in->order != NULL)
-            in->order[i] = crm_column_is_missing(order, i)
-                               ? missing_order_key(ti)
-                               : crm_column_get_i64(order, i);
+            in->order[i] = crm_run_order_key(order, time, i);
     }
     tx->time = in->time != NULL ? in->time : time->data;
     tx->amount = in->amount != NULL  ? in->amount

@@ -246,6 +246,31 @@ static crm_status write_rows(const export_ctx *x)
     return rc;
 }
 
+crm_status crm_csv_write_table(const crm_table *t, const char *path,
+                               crm_error *err)
+{
+    char *head = NULL, *body = NULL;
+    size_t hl = 0, bl = 0;
+    crm_status rc = crm_csv_format_header(t, &head, &hl);
+    if (rc == CRM_OK)
+        rc = crm_csv_format_rows(t, 0, t->nrows, &body, &bl);
+    if (rc != CRM_OK) {
+        free(head);
+        return crm_error_set(err, rc, "%s: cannot format the table", path);
+    }
+    FILE *fp = fopen(path, "w");
+    if (fp == NULL || fwrite(head, 1, hl, fp) != hl ||
+        fwrite(body, 1, bl, fp) != bl)
+        rc = crm_error_set(err, CRM_EIO, "%s: cannot write: %s", path,
+                           strerror(errno));
+    if (fp != NULL && fclose(fp) != 0 && rc == CRM_OK)
+        rc = crm_error_set(err, CRM_EIO, "%s: cannot write: %s", path,
+                           strerror(errno));
+    free(body);
+    free(head);
+    return rc;
+}
+
 /* Creates csv_path.<pid>.tmp beside the target (mode 0666 less umask). */
 static crm_status open_temp(export_ctx *x, char **tmp)
 {

@@ -39,6 +39,13 @@ crm_status crm_csv_format_rows(const crm_table *t, size_t row0, size_t nrows,
  * bits ("nan" for NaN); returns the length written to out. */
 size_t crm_csv_format_f64(double v, char out[CRM_CSV_NUM_LEN]);
 
+/* Writes the in-memory table t (header, then every row) to path, which the
+ * caller names and commits (engine writes under a temporary name). Serial.
+ * CRM_ENOMEM; CRM_EIO naming path when it cannot be written; a dictionary
+ * code without text is CRM_ERANGE. */
+crm_status crm_csv_write_table(const crm_table *t, const char *path,
+                               crm_error *err);
+
 /* Writes table `table` of the store at store_path to csv_path: header, then
  * every row, read block_rows-aligned slices at a time so memory stays
  * bounded. Index datasets (such as tx_offset) are not columns and are not
