@@ -16,6 +16,7 @@
  *   while (!crm_dtree_done(g)) {
  *       len = crm_dtree_hist_len(g)                     int64 elements
  *       crm_dtree_histograms(g, bins, labels, n, node_of_row, hist)
+ *         (a forest's tree: crm_dtree_histograms_weighted with its weights)
  *       allreduce(hist, len, int64, SUM)                the one collective
  *       crm_dtree_level_finish(g, hist)                 same on every rank
  *       crm_dtree_partition(g, bins, n, node_of_row)    local rows move down
@@ -25,6 +26,13 @@
  * Status must be agreed across ranks after histograms (a bad code or label on
  * one rank) and after level_finish (CRM_ENOMEM) before the next collective.
  * After the loop node_of_row holds each training row's leaf.
+ *
+ * Random forests (dtree_forest.c): tree t of a forest is this same loop with
+ * per-row bootstrap weights w_i = crm_dtree_bootstrap_weight(seed, t, key_i)
+ * passed to crm_dtree_histograms_weighted, and params.max_features /
+ * params.seed set so that each node searches a random subset of features.
+ * Rows of weight 0 (out of bag) are not counted but still move down the
+ * tree, so after the loop node_of_row gives their leaf for OOB scoring.
  *
  * Parallel contract: histograms split features over threads, each thread
  * writing only its features' counts, and every count is an integer, so the
@@ -50,14 +58,25 @@ typedef enum crm_dtree_criterion {
     CRM_DTREE_ENTROPY = 1
 } crm_dtree_criterion;
 
-/* Growth parameters; zero means default everywhere.
+/* Growth parameters; zero means default everywhere (a plain single tree).
  * Class weights multiply the integer class counts inside the impurity only
  * (Gini 1 - sum p_c^2, entropy -sum p_c log2 p_c over weighted proportions);
- * counts, min_samples_leaf and leaf probabilities stay unweighted. The gain
+ * counts, min_samples_leaf and leaf probabilities do not see them. "Rows"
+ * here and in crm_dtree_node are counted rows: with sample weights
+ * (crm_dtree_histograms_weighted) a row counts weight times, so node counts,
+ * min_samples_leaf, balanced weights and leaf probabilities are in weighted
+ * rows, exactly as if each row were repeated weight times. The gain
  * of a split is the weighted impurity decrease over the root's weight,
  * (W_p I_p - W_l I_l - W_r I_r) / W_root — scikit-learn's
  * min_impurity_decrease scale. A node splits when its best gain exceeds
- * 1e-12 (rounding noise) and is >= min_gain. */
+ * 1e-12 (rounding noise) and is >= min_gain.
+ *
+ * max_features k (1..d; 0 or d: all features): each open node searches only
+ * the k features of crm_dtree_feature_subset(seed, node id, d, k) — the
+ * random forest's per-node feature sampling (Breiman 2001, "mtry"). A node
+ * whose subset offers no valid split becomes a leaf (no redraw). Give each
+ * tree of a forest its own seed (forest seed + tree will do: crm_rng mixes
+ * the seed, and feature streams never meet bootstrap streams). */
 typedef struct crm_dtree_params {
     crm_dtree_criterion criterion;
     int max_depth;           /* 1..CRM_DTREE_MAX_DEPTH; 0 → 6 */
@@ -65,6 +84,8 @@ typedef struct crm_dtree_params {
     double min_gain;         /* >= 0 */
     double class_weight[2];  /* > 0; both 0 → 1, 1 */
     int balanced;            /* 1: weights n / (2 n_c) from the root counts */
+    int max_features;        /* features searched per node, 0..d; 0 → all */
+    uint64_t seed;           /* keys the feature subsets (max_features) */
 } crm_dtree_params;
 
 /* A node. Internal nodes send a row left when (numeric) its code <= threshold,
@@ -87,7 +108,7 @@ typedef struct crm_dtree_node {
     uint8_t missing_seen; /* the node's training rows had missing values
                              for this feature (else missing_left follows
                              the larger child and rules do not show it) */
-    int64_t count[2];     /* training rows of class 0 and 1 */
+    int64_t count[2];     /* (weighted) training rows of class 0, 1 */
     double prob;          /* Laplace: (count[1] + 1) / (count[0] + count[1] + 2) */
     double gain;          /* of the node's split, 0 for a leaf */
     uint64_t cats[4];     /* categorical: left set, bit c of cats[c / 64] */
@@ -147,7 +168,8 @@ crm_status crm_dtree_bin_codes(const int32_t *codes, size_t n, size_t ncat,
 /* A grower for d features with nbins[j] value bins (1..255; for a numeric
  * feature nedges + 1, for a categorical one ncat) and categorical[j] 0/1
  * (both copied). CRM_EINVAL for NULL, d 0 or above INT32_MAX, bad bins or
- * params; CRM_ENOMEM. Release with crm_dtree_grower_destroy. */
+ * params (max_features < 0 or > d among them); CRM_ENOMEM. Release with
+ * crm_dtree_grower_destroy. */
 crm_status crm_dtree_grower_create(const crm_dtree_params *params, size_t d,
                                    const uint8_t *nbins,
                                    const uint8_t *categorical,
@@ -174,6 +196,22 @@ crm_status crm_dtree_histograms(const crm_dtree_grower *g, const uint8_t *bins,
                                 const uint8_t *labels, size_t n,
                                 const int32_t *node_of_row, int64_t *hist);
 
+/* As crm_dtree_histograms, but row i adds weights[i] instead of 1 (weights
+ * NULL: all 1, the same as crm_dtree_histograms). Weight 0 leaves a row out
+ * of every count (its code and label are still checked); the row is still
+ * moved by crm_dtree_partition. Counts stay exact int64, so the rank sum and
+ * the tree are the same for any partition of the rows; with integer
+ * weights the tree is the one grown from each row repeated weights[i]
+ * times. Use the same weights at every level of one tree. Every feature is
+ * counted even with max_features (the unsearched ones feed the subtraction
+ * of the next level, whose subsets differ). Status as above. */
+crm_status crm_dtree_histograms_weighted(const crm_dtree_grower *g,
+                                         const uint8_t *bins,
+                                         const uint8_t *labels,
+                                         const uint8_t *weights, size_t n,
+                                         const int32_t *node_of_row,
+                                         int64_t *hist);
+
 /* Takes the summed histogram of every rank (hist_len elements, unchanged):
  * derives each larger sibling as parent - smaller, chooses every open node's
  * split, creates the children and plans the next level (only the smaller
@@ -188,6 +226,36 @@ crm_status crm_dtree_level_finish(crm_dtree_grower *g, const int64_t *hist);
  * NULL or a node id the grower does not know. Threads over rows. */
 crm_status crm_dtree_partition(const crm_dtree_grower *g, const uint8_t *bins,
                                size_t n, int32_t *node_of_row);
+
+/* ---- random forests (dtree_forest.c) ----------------------------------- */
+
+/* Random streams: feature subsets use crm_rng_u64(seed, FEATURE_STREAM |
+ * node, i); bootstrap weights use crm_rng_u64(seed, tree, row_key) with tree
+ * below 2^32, so for one seed the two never share a key. */
+#define CRM_DTREE_FEATURE_STREAM (UINT64_C(1) << 63)
+
+/* The k of d features searched at node: mask[j] = 1 for the chosen j, 0
+ * otherwise (d bytes). Floyd's sampling (Bentley & Floyd 1987), a uniformly
+ * random k-subset in k draws and no scratch: for i = 0..k-1, with
+ * j = d - k + i and r = crm_rng_u64(seed, CRM_DTREE_FEATURE_STREAM |
+ * node, i) % (j + 1), choose r unless chosen already, else j. (The modulo
+ * bias, below d / 2^64, is immaterial.) A pure function of its arguments:
+ * the same on every rank and thread. CRM_EINVAL for NULL mask, node < 0 or
+ * k > d. */
+crm_status crm_dtree_feature_subset(uint64_t seed, int32_t node, size_t d,
+                                    size_t k, uint8_t *mask);
+
+/* Bootstrap weight of one row in tree tree: a Poisson(1) count, capped at
+ * 255, by inversion of u = crm_rng_unit(seed, tree, row_key) on the
+ * Poisson(1) distribution function. Poisson(1) weights are the standard
+ * online and distributed bootstrap (Oza & Russell 2001): the limit of n
+ * draws with replacement from n rows, but drawn per row with no global
+ * count, so it needs no communication. Keyed by a global row key (the
+ * engine passes a hash of the customer id, e.g. crm_rng_hash_bytes), the
+ * sample does not depend on the partition. About 37% of rows get 0 (out of
+ * bag). Pure function: thread-safe. */
+uint8_t crm_dtree_bootstrap_weight(uint64_t seed, uint32_t tree,
+                                   uint64_t row_key);
 
 /* ---- the model -------------------------------------------------------- */
 

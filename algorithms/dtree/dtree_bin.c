@@ -5,7 +5,7 @@
  * (the convention of crm_quantiles_bin, shifted to start at 0). Missing
  * values (NaN, negative category codes) get CRM_DTREE_MISSING. No state;
  * threads split rows. */
-#include "algorithms/dtree/dtree.h"
+#include "algorithms/dtree/dtree_int.h"
 
 #include <math.h>
 
@@ -85,7 +85,7 @@ crm_status crm_dtree_bin_values(const double *edges, size_t nedges,
     if ((nedges > 0 && !edges) || (n > 0 && (!x || !out)) ||
         nedges > MAX_EDGES)
         return CRM_EINVAL;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= DTREE_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++)
         out[i] = isnan(x[i]) ? CRM_DTREE_MISSING : bin_of(edges, nedges, x[i]);
     return CRM_OK;
@@ -97,7 +97,8 @@ crm_status crm_dtree_bin_codes(const int32_t *codes, size_t n, size_t ncat,
     if ((n > 0 && (!codes || !out)) || ncat < 1 || ncat > CRM_DTREE_MAX_BINS)
         return CRM_EINVAL;
     int bad = 0;
-#pragma omp parallel for schedule(static) reduction(| : bad)
+#pragma omp parallel for schedule(static) reduction(| : bad) \
+    if (n >= DTREE_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) {
         const int32_t c = codes[i];
         bad |= c >= 0 && (size_t)c >= ncat;

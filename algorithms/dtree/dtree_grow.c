@@ -1,6 +1,5 @@
-/* algorithms/dtree/dtree_grow.c — level-wise growth: the grower, histograms
- * of the local rows, level_finish (subtraction, split choice, children, plan
- * of the next level) and partition.
+/* algorithms/dtree/dtree_grow.c — the grower and the (optionally
+ * sample-weighted) histograms of the local rows.
  *
  * Layout and ownership: dtree_int.h. The grower owns its node array and two
  * levels of histograms; they grow inside level_finish (reserved before any
@@ -28,7 +27,7 @@ static crm_status check_params(const crm_dtree_params *in, crm_dtree_params *p)
         p->max_depth < 1 || p->max_depth > CRM_DTREE_MAX_DEPTH ||
         p->min_samples_leaf < 1 || p->min_samples_leaf > INT64_MAX / 4 ||
         !(p->min_gain >= 0.0) || p->min_gain > 1e300 ||
-        (p->balanced != 0 && p->balanced != 1))
+        (p->balanced != 0 && p->balanced != 1) || p->max_features < 0)
         return CRM_EINVAL;
     for (int c = 0; c < 2; c++)
         if (!(p->class_weight[c] > 0.0) || p->class_weight[c] > 1e300)
@@ -93,7 +92,8 @@ crm_status crm_dtree_grower_create(const crm_dtree_params *params, size_t d,
     crm_status rc = CRM_EINVAL;
     crm_dtree_params p;
     if (!params || !nbins || !categorical || !out || d == 0 ||
-        d > INT32_MAX || check_params(params, &p) != CRM_OK)
+        d > INT32_MAX || check_params(params, &p) != CRM_OK ||
+        (size_t)p.max_features > d)
         goto done;
     for (size_t j = 0; j < d; j++)
         if (nbins[j] < 1 || categorical[j] > 1)
@@ -102,6 +102,7 @@ crm_status crm_dtree_grower_create(const crm_dtree_params *params, size_t d,
     if (!(g = calloc(1, sizeof *g)))
         goto done;
     g->p = p;
+    g->nfeat = p.max_features == 0 ? d : (size_t)p.max_features;
     if (copy_features(g, d, nbins, categorical) != CRM_OK)
         goto done;
     const size_t one = 1;
@@ -131,6 +132,7 @@ void crm_dtree_grower_destroy(crm_dtree_grower *g)
 {
     if (!g)
         return;
+    free(g->fmask);
     free(g->best);
     free(g->prev_node);
     free(g->open_next);
@@ -161,9 +163,11 @@ size_t crm_dtree_hist_len(const crm_dtree_grower *g)
     return crm_dtree_done(g) ? 0 : g->ncounted * g->nb * 2;
 }
 
-/* Counts feature j of n rows into hist; returns 1 on a bad row. */
+/* Counts feature j of n rows into hist, row i weights[i] times (NULL: once);
+ * returns 1 on a bad row. */
 static int count_feature(const crm_dtree_grower *g, size_t j,
-                         const uint8_t *col, const uint8_t *labels, size_t n,
+                         const uint8_t *col, const uint8_t *labels,
+                         const uint8_t *weights, size_t n,
                          const int32_t *node_of_row, int64_t *hist)
 {
     const size_t nbj = g->nbins[j], stride = 2 * g->nb;
@@ -184,7 +188,7 @@ static int count_feature(const crm_dtree_grower *g, size_t j,
             bad = 1;
             continue;
         }
-        hj[(size_t)s * stride + 2 * b + labels[i]]++;
+        hj[(size_t)s * stride + 2 * b + labels[i]] += weights ? weights[i] : 1;
     }
     return bad;
 }
@@ -193,12 +197,25 @@ crm_status crm_dtree_histograms(const crm_dtree_grower *g, const uint8_t *bins,
                                 const uint8_t *labels, size_t n,
                                 const int32_t *node_of_row, int64_t *hist)
 {
+    return crm_dtree_histograms_weighted(g, bins, labels, NULL, n,
+                                         node_of_row, hist);
+}
+
+crm_status crm_dtree_histograms_weighted(const crm_dtree_grower *g,
+                                         const uint8_t *bins,
+                                         const uint8_t *labels,
+                                         const uint8_t *weights, size_t n,
+                                         const int32_t *node_of_row,
+                                         int64_t *hist)
+{
     if (!g || g->done || !hist || (n > 0 && (!bins || !labels || !node_of_row)))
         return CRM_EINVAL;
     memset(hist, 0, crm_dtree_hist_len(g) * sizeof *hist);
     int bad = 0;
-#pragma omp parallel for schedule(static) reduction(| : bad)
+#pragma omp parallel for schedule(static) reduction(| : bad) \
+    if (n * g->d >= DTREE_PARALLEL_MIN)
     for (size_t j = 0; j < g->d; j++)
-        bad |= count_feature(g, j, bins + j * n, labels, n, node_of_row, hist);
+        bad |= count_feature(g, j, bins + j * n, labels, weights, n,
+                             node_of_row, hist);
     return bad ? CRM_EINVAL : CRM_OK;
 }

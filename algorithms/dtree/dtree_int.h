@@ -10,6 +10,13 @@
 #ifndef CRM_DTREE_INT_H
 #define CRM_DTREE_INT_H
 
+/* Loops shorter than this (rows, or rows x features) run on one thread: a
+ * parallel region costs tens of microseconds, far more on a loaded machine
+ * whose spare thread is descheduled, and small stores (a 7,000-customer
+ * churn file) would spend their time waking threads. Results do not depend
+ * on it: every loop writes disjoint outputs. */
+#define DTREE_PARALLEL_MIN 65536
+
 #include "algorithms/dtree/dtree.h"
 
 /* Where an open node's histogram comes from. */
@@ -52,6 +59,9 @@ struct crm_dtree_grower {
     size_t cur_cap, prev_cap; /* in histograms */
     size_t nprev;
     dtree_split *best;     /* open_cap */
+    size_t nfeat;          /* features searched per node (max_features) */
+    uint8_t *fmask;        /* nfeat < d: nopen x d feature-subset masks */
+    size_t fmask_cap;      /* bytes */
     int32_t level;
     int done;
 };
@@ -77,11 +87,13 @@ void dtree_init_node(crm_dtree_node *nd, int32_t parent, int32_t depth,
 /* Weighted impurity times weight (W * I) of class counts (a, b) weighted. */
 double dtree_wimpurity(crm_dtree_criterion crit, double a, double b);
 
-/* Best split of an open node with histogram h (B x 2) and class counts cnt;
+/* Best split of an open node with histogram h (B x 2) and class counts cnt
+ * over the features j with mask[j] set (mask NULL: all features);
  * best->feature -1 when no split passes the rules. Pure function of its
  * arguments: thread-safe. */
 void dtree_best_split(const crm_dtree_grower *g, const int64_t *h,
-                      const int64_t cnt[2], dtree_split *best);
+                      const int64_t cnt[2], const uint8_t *mask,
+                      dtree_split *best);
 
 /* Test hook: the open nodes of the last finished level and their histograms
  * (B x 2 int64 each, consecutive); returns their number. */

@@ -7,7 +7,10 @@
  * siblings only the one with fewer rows (ties: left) is counted next level;
  * the other, if open, is derived. A node is open (worth a histogram) when
  * it is below max_depth, holds both classes and at least 2 min_samples_leaf
- * rows. Everything that can fail is reserved before the grower changes. */
+ * rows (all counts in weighted rows). With max_features each open node
+ * draws its feature subset from (seed, node id) inside the parallel split
+ * search, into its own mask: no shared state, the same draw on every rank.
+ * Everything that can fail is reserved before the grower changes. */
 #include "algorithms/dtree/dtree_int.h"
 
 #include <stdlib.h>
@@ -49,6 +52,17 @@ static crm_status reserve_level(crm_dtree_grower *g)
     if (rc == CRM_OK)
         g->open_cap = c1;
     return rc;
+}
+
+/* Room for this level's feature-subset masks (max_features < d only). */
+static crm_status reserve_masks(crm_dtree_grower *g)
+{
+    if (g->nfeat >= g->d)
+        return CRM_OK;
+    if (g->nopen > SIZE_MAX / g->d)
+        return CRM_ENOMEM;
+    return dtree_reserve((void **)&g->fmask, &g->fmask_cap, g->nopen * g->d,
+                         1);
 }
 
 /* Class counts of a histogram: the bins of feature 0. */
@@ -192,19 +206,27 @@ crm_status crm_dtree_level_finish(crm_dtree_grower *g, const int64_t *hist)
     crm_status rc;
     if (!g || g->done || !hist)
         return CRM_EINVAL;
-    if ((rc = reserve_level(g)) != CRM_OK)
+    if ((rc = reserve_level(g)) != CRM_OK || (rc = reserve_masks(g)) != CRM_OK)
         return rc;
     if ((rc = fill_level(g, hist)) != CRM_OK)
         return rc;
     if (g->level == 0)
         start_root(g);
     const size_t nb2 = 2 * g->nb;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) \
+    if (g->nopen * g->nb >= DTREE_PARALLEL_MIN)
     for (size_t k = 0; k < g->nopen; k++) {
         const crm_dtree_node *nd = &g->nodes[g->open[k].node];
         g->best[k].feature = -1;
-        if (is_open(g, nd))
-            dtree_best_split(g, g->cur + k * nb2, nd->count, &g->best[k]);
+        if (!is_open(g, nd))
+            continue;
+        uint8_t *mask = NULL;
+        if (g->nfeat < g->d) {
+            mask = g->fmask + k * g->d;
+            crm_dtree_feature_subset(g->p.seed, g->open[k].node, g->d,
+                                     g->nfeat, mask);
+        }
+        dtree_best_split(g, g->cur + k * nb2, nd->count, mask, &g->best[k]);
     }
     for (size_t k = 0; k < g->nopen; k++)
         if (g->best[k].feature >= 0)
@@ -220,7 +242,8 @@ crm_status crm_dtree_partition(const crm_dtree_grower *g, const uint8_t *bins,
     if (!g || (n > 0 && (!bins || !node_of_row)))
         return CRM_EINVAL;
     int bad = 0;
-#pragma omp parallel for schedule(static) reduction(| : bad)
+#pragma omp parallel for schedule(static) reduction(| : bad) \
+    if (n >= DTREE_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) {
         int32_t id = node_of_row[i];
         if (id < 0 || (size_t)id >= g->nnodes) {

@@ -58,7 +58,7 @@ crm_status crm_dtree_predict(const crm_dtree_model *m, const uint8_t *bins,
 {
     if (!m || !m->nodes || m->nnodes == 0 || (n > 0 && !bins))
         return CRM_EINVAL;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= DTREE_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) {
         int32_t id = 0;
         const crm_dtree_node *nd = &m->nodes[0];

@@ -9,7 +9,8 @@
  * missing right" (threshold nbins - 1).
  * A candidate beats the best so far only with a strictly larger gain, and
  * candidates are visited feature by feature, threshold (prefix) ascending,
- * missing-right before missing-left, which fixes the tie-breaking. Gains are
+ * missing-right before missing-left, which fixes the tie-breaking (with a
+ * feature subset, only its features, still in ascending order). Gains are
  * doubles computed from integer counts in a fixed order, so every rank gets
  * the same bits. No allocation; thread-safe. */
 #include "algorithms/dtree/dtree_int.h"
@@ -170,7 +171,8 @@ static void finish_categorical(const crm_dtree_grower *g, const int64_t *h,
 }
 
 void dtree_best_split(const crm_dtree_grower *g, const int64_t *h,
-                      const int64_t cnt[2], dtree_split *best)
+                      const int64_t cnt[2], const uint8_t *mask,
+                      dtree_split *best)
 {
     memset(best, 0, sizeof *best);
     best->feature = -1;
@@ -179,6 +181,8 @@ void dtree_best_split(const crm_dtree_grower *g, const int64_t *h,
                                 g->weight[0] * (double)cnt[0],
                                 g->weight[1] * (double)cnt[1]);
     for (size_t j = 0; j < g->d; j++) {
+        if (mask && !mask[j])
+            continue;
         const int64_t *hj = h + 2 * g->offset[j];
         if (g->categorical[j])
             search_categorical(&s, j, hj);

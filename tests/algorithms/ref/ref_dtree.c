@@ -23,6 +23,7 @@ double ref_dtree_wimp(crm_dtree_criterion crit, double a, double b)
 
 typedef struct ctx {
     const uint8_t *bins, *labels, *nbins;
+    const uint8_t *weights; /* NULL: all 1 */
     size_t n, d;
     crm_dtree_params p;
     double w[2], wroot;
@@ -44,6 +45,11 @@ static double gain_of(const ctx *c, const int64_t l[2], const int64_t all[2])
     return (wp - wl - wr) / c->wroot;
 }
 
+static int64_t wt(const ctx *c, size_t i)
+{
+    return c->weights ? c->weights[i] : 1;
+}
+
 static int goes_left(uint8_t b, int t, int ml)
 {
     return b == CRM_DTREE_MISSING ? ml : b <= t;
@@ -55,14 +61,16 @@ static size_t *split_rows(const ctx *c, const size_t *rows, size_t m, int f,
                           int t, int *ml, size_t *nleft)
 {
     const uint8_t *col = c->bins + (size_t)f * c->n;
-    size_t *lr = malloc((m + 1) * sizeof *lr), nl = 0, nmiss = 0;
+    size_t *lr = malloc((m + 1) * sizeof *lr), nl = 0;
+    int64_t wl = 0, wall = 0, wmiss = 0; /* weighted rows */
     for (size_t i = 0; i < m; i++) {
-        nmiss += col[rows[i]] == CRM_DTREE_MISSING;
-        nl += (size_t)goes_left(col[rows[i]], t, *ml);
+        const int64_t w = wt(c, rows[i]);
+        wall += w;
+        wmiss += col[rows[i]] == CRM_DTREE_MISSING ? w : 0;
+        wl += goes_left(col[rows[i]], t, *ml) ? w : 0;
     }
-    if (nmiss == 0) /* no missing rows: missing follows the larger child */
-        *ml = nl >= m - nl;
-    nl = 0;
+    if (wmiss == 0) /* no missing rows: missing follows the larger child */
+        *ml = wl >= wall - wl;
     for (size_t i = 0; i < m; i++)
         if (goes_left(col[rows[i]], t, *ml))
             lr[nl++] = rows[i];
@@ -80,7 +88,7 @@ static int32_t grow(ctx *c, const size_t *rows, size_t m, int depth)
     memset(nd, 0, sizeof *nd);
     nd->feature = nd->left = nd->right = -1;
     for (size_t i = 0; i < m; i++)
-        nd->count[c->labels[rows[i]]]++;
+        nd->count[c->labels[rows[i]]] += wt(c, rows[i]);
     const int64_t all[2] = {nd->count[0], nd->count[1]};
     if (depth >= c->p.max_depth || all[0] == 0 || all[1] == 0 ||
         all[0] + all[1] < 2 * c->p.min_samples_leaf)
@@ -94,7 +102,7 @@ static int32_t grow(ctx *c, const size_t *rows, size_t m, int depth)
                 int64_t l[2] = {0, 0};
                 for (size_t i = 0; i < m; i++)
                     if (goes_left(col[rows[i]], t, ml))
-                        l[c->labels[rows[i]]]++;
+                        l[c->labels[rows[i]]] += wt(c, rows[i]);
                 const double g = gain_of(c, l, all);
                 if (g > best) {
                     best = g;
@@ -118,7 +126,7 @@ static int32_t grow(ctx *c, const size_t *rows, size_t m, int depth)
     return id;
 }
 
-static void weights(const crm_dtree_params *p, const int64_t cnt[2],
+static void class_weights(const crm_dtree_params *p, const int64_t cnt[2],
                     double w[2])
 {
     w[0] = p->class_weight[0];
@@ -134,17 +142,25 @@ ref_dtree ref_dtree_fit(const uint8_t *bins, const uint8_t *labels, size_t n,
                         size_t d, const uint8_t *nbins,
                         const crm_dtree_params *params)
 {
+    return ref_dtree_fit_weighted(bins, labels, NULL, n, d, nbins, params);
+}
+
+ref_dtree ref_dtree_fit_weighted(const uint8_t *bins, const uint8_t *labels,
+                                 const uint8_t *weights, size_t n, size_t d,
+                                 const uint8_t *nbins,
+                                 const crm_dtree_params *params)
+{
     ref_dtree t = {0, calloc(2 * n + 1, sizeof(ref_dtree_node))};
-    ctx c = {.bins = bins, .labels = labels, .nbins = nbins, .n = n, .d = d,
-             .p = *params, .t = &t};
+    ctx c = {.bins = bins, .labels = labels, .nbins = nbins,
+             .weights = weights, .n = n, .d = d, .p = *params, .t = &t};
     if (c.p.max_depth == 0)
         c.p.max_depth = CRM_DTREE_DEFAULT_DEPTH;
     if (c.p.min_samples_leaf == 0)
         c.p.min_samples_leaf = 1;
     int64_t cnt[2] = {0, 0};
     for (size_t i = 0; i < n; i++)
-        cnt[labels[i]]++;
-    weights(&c.p, cnt, c.w);
+        cnt[labels[i]] += wt(&c, i);
+    class_weights(&c.p, cnt, c.w);
     c.wroot = c.w[0] * (double)cnt[0] + c.w[1] * (double)cnt[1];
     size_t *rows = malloc((n + 1) * sizeof *rows);
     for (size_t i = 0; i < n; i++)
@@ -170,7 +186,7 @@ double ref_dtree_best_subset_gain(const uint8_t *col, const uint8_t *labels,
     int64_t all[2] = {0, 0};
     for (size_t i = 0; i < n; i++)
         all[labels[i]]++;
-    weights(&c.p, all, c.w);
+    class_weights(&c.p, all, c.w);
     c.wroot = c.w[0] * (double)all[0] + c.w[1] * (double)all[1];
     double best = 0.0;
     /* item nbj is the missing bin; subsets as bit masks over nbj + 1 items */

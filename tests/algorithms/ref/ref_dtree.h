@@ -30,6 +30,12 @@ double ref_dtree_wimp(crm_dtree_criterion crit, double a, double b);
 ref_dtree ref_dtree_fit(const uint8_t *bins, const uint8_t *labels, size_t n,
                         size_t d, const uint8_t *nbins,
                         const crm_dtree_params *params);
+/* The same with row i counted weights[i] times (NULL: once); rows of
+ * weight 0 still follow the splits. */
+ref_dtree ref_dtree_fit_weighted(const uint8_t *bins, const uint8_t *labels,
+                                 const uint8_t *weights, size_t n, size_t d,
+                                 const uint8_t *nbins,
+                                 const crm_dtree_params *params);
 void ref_dtree_free(ref_dtree *t);
 
 /* Best gain at the root of one categorical column (nbj categories plus
