@@ -281,14 +281,24 @@ typedef struct crm_dtree_names {
 
 /* One line per leaf, in ascending node id, each ending in '\n':
  *   IF tenure <= 5.5 AND Contract = Month-to-month THEN churn 0.63 (n = 1,204)
- * A right numeric branch reads "x > e", a set of categories "x IN {a, b}", a
- * branch that also takes missing values "(... OR x is missing)" (only when
- * missing values were seen at that node in training), the root
- * alone "IF TRUE". Numbers are the shortest text that reads back exactly;
- * the probability has two decimals; n has thousands separators. Writes at
- * most cap bytes, NUL included; *len = the full length without the NUL.
- * buf NULL with cap 0 is a size query. CRM_ERANGE when cap <= *len (buf then
- * holds a truncated, terminated prefix); CRM_EINVAL for NULL names. */
+ * The path is simplified: the splits on one feature become one condition,
+ * met exactly by the rows that every one of them sends towards the leaf,
+ * and the conditions follow the order of each feature's first split from
+ * the root. Numeric: the tightest bounds, "x <= b", "x > a" or
+ * "a < x <= b" ("x is not missing" when only an every-value-left split
+ * bounds it). Categorical: the intersection of the branches' sets over the
+ * real categories 0..nbins-1, "x = a" or "x IN {a, b}". Missing values:
+ * "(... OR x is missing)" when every split on x sends them towards the leaf
+ * and at least one of those nodes saw missing values in training. With no
+ * value left the condition reads "x is missing" when missing values reach
+ * the leaf, else "x IN {}" (an unreachable leaf of a hand-built model). The
+ * root alone reads "IF TRUE". Numbers are the shortest text that reads back
+ * exactly; the probability has two decimals; n has thousands separators.
+ * Writes at most cap bytes, NUL included; *len = the full length without
+ * the NUL. buf NULL with cap 0 is a size query. CRM_ERANGE when cap <= *len
+ * (buf then holds a truncated, terminated prefix); CRM_EINVAL for NULL
+ * names, a split whose categorical flag differs from its feature's, or a
+ * path through a leaf. */
 crm_status crm_dtree_rules_text(const crm_dtree_model *m,
                                 const crm_dtree_names *names, char *buf,
                                 size_t cap, size_t *len);
