@@ -21,6 +21,7 @@
 #include "engine/stage_apriori.h"
 #include "engine/stage_kmeans.h"
 #include "engine/stage_rfm.h"
+#include "engine/stage_tree.h"
 
 typedef crm_status (*stage_fn)(crm_run *run, cJSON *js, crm_error *err);
 
@@ -39,6 +40,7 @@ static stage_fn stage_function(crm_stage_kind kind)
     case CRM_STAGE_RFM: return crm_stage_rfm;
     case CRM_STAGE_KMEANS: return crm_stage_kmeans;
     case CRM_STAGE_APRIORI: return crm_stage_apriori;
+    case CRM_STAGE_TREE: return crm_stage_tree;
     }
     return NULL;
 }

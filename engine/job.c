@@ -15,35 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/job_int.h"
 #include "io/datetime.h"
 
-typedef struct parse_state {
-    crm_job *job;
-    const char *path;
-    FILE *fp;
-    int line;            /* line last handed to libinih */
-    char section[64];    /* current section, "" before the first */
-    unsigned seen;       /* bit per known section already opened */
-    char keys_seen[64][80]; /* "section.key" of each key given so far */
-    int keys_line[64];      /* and its line */
-    size_t nkeys;
-    crm_status rc;
-    crm_error *err;
-} parse_state;
-
-typedef crm_status (*key_parser)(parse_state *ps, const char *value);
-
-typedef struct key_entry {
-    const char *section;
-    const char *key;
-    key_parser parse;
-} key_entry;
-
-static const char *const sections[] = {"job",    "input",  "output",
-                                       "rfm",    "kmeans", "apriori"};
+static const char *const sections[] = {"job",    "input",  "output", "rfm",
+                                       "kmeans", "apriori", "tree"};
 enum { NSECTIONS = sizeof sections / sizeof sections[0] };
 
-static crm_status fail(parse_state *ps, const char *key, const char *fmt,
+crm_status crm_job_fail(parse_state *ps, const char *key, const char *fmt,
                        const char *value)
 {
     char what[256];
@@ -57,7 +36,7 @@ static crm_status fail(parse_state *ps, const char *key, const char *fmt,
     return CRM_ECONFIG;
 }
 
-static char *dup_path(const parse_state *ps, const char *value)
+char *crm_job_dup_path(const parse_state *ps, const char *value)
 {
     if (value[0] == '/')
         return strdup(value);
@@ -73,7 +52,7 @@ static char *dup_path(const parse_state *ps, const char *value)
     return p;
 }
 
-static crm_status set_string(char **dst, char *value)
+crm_status crm_job_set_string(char **dst, char *value)
 {
     if (value == NULL)
         return CRM_ENOMEM;
@@ -82,7 +61,7 @@ static crm_status set_string(char **dst, char *value)
     return CRM_OK;
 }
 
-static int parse_bool(const char *v, int *out)
+int crm_job_parse_bool(const char *v, int *out)
 {
     static const char *const yes[] = {"yes", "true", "on", "1"};
     static const char *const no[] = {"no", "false", "off", "0"};
@@ -99,7 +78,7 @@ static int parse_bool(const char *v, int *out)
     return 0;
 }
 
-static int parse_int(const char *v, long long lo, long long hi,
+int crm_job_parse_int(const char *v, long long lo, long long hi,
                      long long *out)
 {
     char *end = NULL;
@@ -111,79 +90,8 @@ static int parse_int(const char *v, long long lo, long long hi,
     return 1;
 }
 
-static crm_status job_name(parse_state *ps, const char *v)
-{
-    if (v[0] == '\0')
-        return fail(ps, "name", "expected a non-empty name%s", "");
-    return set_string(&ps->job->name, strdup(v));
-}
-
-static crm_status job_seed(parse_state *ps, const char *v)
-{
-    char *end = NULL;
-    errno = 0;
-    const unsigned long long x = strtoull(v, &end, 10);
-    if (errno != 0 || end == v || *end != '\0' || v[0] == '-')
-        return fail(ps, "seed", "expected a non-negative integer, got \"%s\"",
-                    v);
-    ps->job->seed = (uint64_t)x;
-    return CRM_OK;
-}
-
-static crm_status input_store(parse_state *ps, const char *v)
-{
-    if (v[0] == '\0')
-        return fail(ps, "store", "expected a path to an .h5 store%s", "");
-    return set_string(&ps->job->store, dup_path(ps, v));
-}
-
-static crm_status output_dir(parse_state *ps, const char *v)
-{
-    if (v[0] == '\0')
-        return fail(ps, "dir", "expected a folder path%s", "");
-    return set_string(&ps->job->out_dir, dup_path(ps, v));
-}
-
-static crm_status output_csv(parse_state *ps, const char *v)
-{
-    if (!parse_bool(v, &ps->job->csv))
-        return fail(ps, "csv", "expected yes or no, got \"%s\"", v);
-    return CRM_OK;
-}
-
-static crm_status rfm_as_of(parse_state *ps, const char *v)
-{
-    int64_t seconds = 0;
-    if (crm_date_parse(v, &seconds) != CRM_OK)
-        return fail(ps, "as_of", "expected a date YYYY-MM-DD, got \"%s\"", v);
-    ps->job->rfm.has_as_of = 1;
-    ps->job->rfm.as_of_day = seconds / 86400;
-    return CRM_OK;
-}
-
-static crm_status rfm_bins(parse_state *ps, const char *v)
-{
-    long long x = 0;
-    if (!parse_int(v, 2, 20, &x))
-        return fail(ps, "bins", "expected an integer from 2 to 20, got \"%s\"",
-                    v);
-    ps->job->rfm.bins = (int)x;
-    return CRM_OK;
-}
-
-static crm_status rfm_monetary(parse_state *ps, const char *v)
-{
-    if (strcmp(v, "sum") == 0)
-        ps->job->rfm.monetary_mean = 0;
-    else if (strcmp(v, "mean") == 0)
-        ps->job->rfm.monetary_mean = 1;
-    else
-        return fail(ps, "monetary", "expected sum or mean, got \"%s\"", v);
-    return CRM_OK;
-}
-
 /* Splits "a, b ,c" into trimmed items; an empty item is an error. */
-static crm_status parse_list(parse_state *ps, const char *key, const char *v,
+crm_status crm_job_parse_list(parse_state *ps, const char *key, const char *v,
                              crm_strlist *out)
 {
     crm_strlist l = {0};
@@ -205,7 +113,7 @@ static crm_status parse_list(parse_state *ps, const char *key, const char *v,
             rc = CRM_ENOMEM;
         else if (item[0] == '\0') {
             free(item);
-            rc = fail(ps, key, "expected a comma-separated list of names, "
+            rc = crm_job_fail(ps, key, "expected a comma-separated list of names, "
                       "got \"%s\"", v);
         } else
             l.items[l.n++] = item;
@@ -222,153 +130,22 @@ static crm_status parse_list(parse_state *ps, const char *key, const char *v,
     return CRM_OK;
 }
 
-static crm_status kmeans_features(parse_state *ps, const char *v)
-{
-    return parse_list(ps, "features", v, &ps->job->kmeans.features);
-}
-
-static crm_status kmeans_onehot(parse_state *ps, const char *v)
-{
-    return parse_list(ps, "onehot", v, &ps->job->kmeans.onehot);
-}
-
-static crm_status kmeans_log1p(parse_state *ps, const char *v)
-{
-    return parse_list(ps, "log1p", v, &ps->job->kmeans.log1p);
-}
-
-static crm_status kmeans_scaling(parse_state *ps, const char *v)
-{
-    if (strcmp(v, "zscore") == 0)
-        ps->job->kmeans.zscore = 1;
-    else if (strcmp(v, "none") == 0)
-        ps->job->kmeans.zscore = 0;
-    else
-        return fail(ps, "scaling", "expected zscore or none, got \"%s\"", v);
-    return CRM_OK;
-}
-
-static crm_status kmeans_init(parse_state *ps, const char *v)
-{
-    if (strcmp(v, "auto") == 0)
-        ps->job->kmeans.init = CRM_KMEANS_INIT_AUTO;
-    else if (strcmp(v, "k-means++") == 0)
-        ps->job->kmeans.init = CRM_KMEANS_INIT_PLUSPLUS;
-    else if (strcmp(v, "k-means||") == 0)
-        ps->job->kmeans.init = CRM_KMEANS_INIT_PARALLEL;
-    else
-        return fail(ps, "init", "expected auto, k-means++ or k-means||, "
-                    "got \"%s\"", v);
-    return CRM_OK;
-}
-
-static crm_status kmeans_k(parse_state *ps, const char *v)
-{
-    long long x = 0;
-    if (strcmp(v, "auto") == 0)
-        ps->job->kmeans.k = 0;
-    else if (parse_int(v, 1, 4096, &x))
-        ps->job->kmeans.k = (int)x;
-    else
-        return fail(ps, "k", "expected an integer from 1 to 4096 or auto, "
-                    "got \"%s\"", v);
-    return CRM_OK;
-}
-
-static crm_status int_key(parse_state *ps, const char *key, const char *v,
+crm_status crm_job_int_key(parse_state *ps, const char *key, const char *v,
                              long long lo, long long hi, int *dst)
 {
     long long x = 0;
-    if (!parse_int(v, lo, hi, &x)) {
+    if (!crm_job_parse_int(v, lo, hi, &x)) {
         char what[96];
         snprintf(what, sizeof what, "expected an integer from %lld to %lld, "
                  "got \"%%s\"", lo, hi);
-        return fail(ps, key, what, v);
+        return crm_job_fail(ps, key, what, v);
     }
     *dst = (int)x;
     return CRM_OK;
 }
 
-static crm_status kmeans_k_min(parse_state *ps, const char *v)
-{
-    return int_key(ps, "k_min", v, 2, 4096, &ps->job->kmeans.k_min);
-}
-
-static crm_status kmeans_k_max(parse_state *ps, const char *v)
-{
-    return int_key(ps, "k_max", v, 2, 4096, &ps->job->kmeans.k_max);
-}
-
-static crm_status kmeans_n_init(parse_state *ps, const char *v)
-{
-    return int_key(ps, "n_init", v, 1, 1000, &ps->job->kmeans.n_init);
-}
-
-static crm_status kmeans_max_iter(parse_state *ps, const char *v)
-{
-    return int_key(ps, "max_iter", v, 1, 100000,
-                      &ps->job->kmeans.max_iter);
-}
-
-static crm_status kmeans_tol(parse_state *ps, const char *v)
-{
-    char *end = NULL;
-    errno = 0;
-    const double x = strtod(v, &end);
-    if (errno != 0 || end == v || *end != '\0' || !(x >= 0) || x > 1e6)
-        return fail(ps, "tol", "expected a number >= 0, got \"%s\"", v);
-    ps->job->kmeans.tol = x;
-    return CRM_OK;
-}
-
-static crm_status kmeans_model(parse_state *ps, const char *v)
-{
-    if (v[0] == '\0')
-        return fail(ps, "model", "expected a path to a model.h5%s", "");
-    return set_string(&ps->job->kmeans.model, dup_path(ps, v));
-}
-
-static crm_status apriori_basket(parse_state *ps, const char *v)
-{
-    if (strcmp(v, "order") == 0)
-        ps->job->apriori.basket_customer = 0;
-    else if (strcmp(v, "customer") == 0)
-        ps->job->apriori.basket_customer = 1;
-    else
-        return fail(ps, "basket", "expected order or customer, got \"%s\"",
-                    v);
-    return CRM_OK;
-}
-
-static crm_status apriori_item(parse_state *ps, const char *v)
-{
-    if (v[0] == '\0')
-        return fail(ps, "item", "expected a column name%s", "");
-    return set_string(&ps->job->apriori.item, strdup(v));
-}
-
-/* A fraction in (0, 1] written with a decimal point or exponent, or an
- * absolute count written as an integer >= 1. */
-static crm_status apriori_min_support(parse_state *ps, const char *v)
-{
-    long long count = 0;
-    char *end = NULL;
-    errno = 0;
-    const double x = strtod(v, &end);
-    if (strpbrk(v, ".eE") == NULL && parse_int(v, 1, INT64_MAX, &count)) {
-        ps->job->apriori.min_count = count;
-        return CRM_OK;
-    }
-    if (errno != 0 || end == v || *end != '\0' || !(x > 0 && x <= 1))
-        return fail(ps, "min_support", "expected a fraction in (0, 1] or a "
-                    "count >= 1, got \"%s\"", v);
-    ps->job->apriori.min_support = x;
-    ps->job->apriori.min_count = 0;
-    return CRM_OK;
-}
-
-static crm_status apriori_real(parse_state *ps, const char *key,
-                               const char *v, double lo, double hi,
+crm_status crm_job_real_key(parse_state *ps, const char *key,
+                           const char *v, double lo, double hi,
                                double *dst)
 {
     char *end = NULL;
@@ -378,71 +155,22 @@ static crm_status apriori_real(parse_state *ps, const char *key,
         char what[96];
         snprintf(what, sizeof what, "expected a number from %g to %g, got "
                  "\"%%s\"", lo, hi);
-        return fail(ps, key, what, v);
+        return crm_job_fail(ps, key, what, v);
     }
     *dst = x;
     return CRM_OK;
 }
 
-static crm_status apriori_min_confidence(parse_state *ps, const char *v)
+crm_status crm_job_day_key(parse_state *ps, const char *key, const char *v,
+                           int64_t *day)
 {
-    return apriori_real(ps, "min_confidence", v, 0, 1,
-                        &ps->job->apriori.min_confidence);
-}
-
-static crm_status apriori_min_lift(parse_state *ps, const char *v)
-{
-    return apriori_real(ps, "min_lift", v, 0, 1e12,
-                        &ps->job->apriori.min_lift);
-}
-
-static crm_status apriori_max_len(parse_state *ps, const char *v)
-{
-    return int_key(ps, "max_len", v, 0, 64, &ps->job->apriori.max_len);
-}
-
-static crm_status apriori_recommend(parse_state *ps, const char *v)
-{
-    return int_key(ps, "recommend", v, 0, 100,
-                      &ps->job->apriori.recommend);
-}
-
-static crm_status apriori_memory(parse_state *ps, const char *v)
-{
-    long long x = 0;
-    if (!parse_int(v, 1, 1 << 30, &x))
-        return fail(ps, "memory_mb", "expected a number of MB >= 1, got "
-                    "\"%s\"", v);
-    ps->job->apriori.memory_mb = x;
+    int64_t seconds = 0;
+    if (crm_date_parse(v, &seconds) != CRM_OK)
+        return crm_job_fail(ps, key, "expected a date YYYY-MM-DD, got \"%s\"",
+                            v);
+    *day = seconds / 86400;
     return CRM_OK;
 }
-
-static const key_entry keys[] = {
-    {"job", "name", job_name},         {"job", "seed", job_seed},
-    {"input", "store", input_store},   {"output", "dir", output_dir},
-    {"output", "csv", output_csv},     {"rfm", "as_of", rfm_as_of},
-    {"rfm", "bins", rfm_bins},         {"rfm", "monetary", rfm_monetary},
-    {"kmeans", "features", kmeans_features},
-    {"kmeans", "onehot", kmeans_onehot},
-    {"kmeans", "log1p", kmeans_log1p},
-    {"kmeans", "scaling", kmeans_scaling},
-    {"kmeans", "k", kmeans_k},
-    {"kmeans", "init", kmeans_init},
-    {"kmeans", "k_min", kmeans_k_min},
-    {"kmeans", "k_max", kmeans_k_max},
-    {"kmeans", "n_init", kmeans_n_init},
-    {"kmeans", "max_iter", kmeans_max_iter},
-    {"kmeans", "tol", kmeans_tol},
-    {"kmeans", "model", kmeans_model},
-    {"apriori", "basket", apriori_basket},
-    {"apriori", "item", apriori_item},
-    {"apriori", "min_support", apriori_min_support},
-    {"apriori", "max_len", apriori_max_len},
-    {"apriori", "min_confidence", apriori_min_confidence},
-    {"apriori", "min_lift", apriori_min_lift},
-    {"apriori", "recommend", apriori_recommend},
-    {"apriori", "memory_mb", apriori_memory},
-};
 
 static crm_status open_section(parse_state *ps, const char *name)
 {
@@ -451,24 +179,25 @@ static crm_status open_section(parse_state *ps, const char *name)
         i++;
     snprintf(ps->section, sizeof ps->section, "%s", name);
     if (i == NSECTIONS)
-        return fail(ps, NULL,
+        return crm_job_fail(ps, NULL,
                     "unknown section [%s] (expected job, input, rfm, "
-                    "kmeans, apriori or output)",
+                    "kmeans, apriori, tree or output)",
                     name);
     if (ps->seen & (1u << i))
-        return fail(ps, NULL, "section [%s] appears twice", name);
+        return crm_job_fail(ps, NULL, "section [%s] appears twice", name);
     ps->seen |= 1u << i;
     static const struct {
         const char *name;
         crm_stage_kind kind;
     } stages[] = {{"rfm", CRM_STAGE_RFM},
                   {"kmeans", CRM_STAGE_KMEANS},
-                  {"apriori", CRM_STAGE_APRIORI}};
+                  {"apriori", CRM_STAGE_APRIORI},
+                  {"tree", CRM_STAGE_TREE}};
     for (size_t s = 0; s < sizeof stages / sizeof stages[0]; s++) {
         if (strcmp(name, stages[s].name) != 0)
             continue;
         if (ps->job->nstages == CRM_JOB_MAX_STAGES)
-            return fail(ps, NULL, "too many stages at [%s]", name);
+            return crm_job_fail(ps, NULL, "too many stages at [%s]", name);
         ps->job->stages[ps->job->nstages++] = stages[s].kind;
     }
     return CRM_OK;
@@ -483,12 +212,12 @@ static crm_status scan_header(parse_state *ps, const char *line)
         return CRM_OK;
     const char *close = strchr(line, ']');
     if (close == NULL)
-        return fail(ps, NULL, "expected ']' to close the section header%s",
+        return crm_job_fail(ps, NULL, "expected ']' to close the section header%s",
                     "");
     char name[64];
     const size_t len = (size_t)(close - line - 1);
     if (len == 0 || len >= sizeof name)
-        return fail(ps, NULL, "expected a section name inside [ ]%s", "");
+        return crm_job_fail(ps, NULL, "expected a section name inside [ ]%s", "");
     memcpy(name, line + 1, len);
     name[len] = '\0';
     return open_section(ps, name);
@@ -505,24 +234,49 @@ static crm_status check_indent(parse_state *ps, const char *line)
     if (*line == '\0' || *line == '\n' || *line == '\r' || *line == ';' ||
         *line == '#')
         return CRM_OK;
-    return fail(ps, NULL, "expected no indentation (a value cannot continue "
+    return crm_job_fail(ps, NULL, "expected no indentation (a value cannot continue "
                 "on an indented line)%s", "");
+}
+
+/* A line too long for libinih's buffer (Debian builds it with 200 bytes)
+ * is handed over as "key = \x01" with its value kept aside, so long
+ * feature lists work: the value is the text after '=' up to a " ;"
+ * comment, trimmed. */
+static crm_status stash_long(parse_state *ps, char *buf, int size)
+{
+    char *line = ps->full, *eq = strchr(line, '=');
+    if (eq == NULL || eq - line + 8 > size)
+        return crm_job_fail(ps, NULL, "expected \"key = value\" on a long "
+                            "line%s", "");
+    char *v = eq + 1, *end = v + strlen(v);
+    for (char *p = v; *p; p++)
+        if (*p == ';' && (p == v || isspace((unsigned char)p[-1]))) {
+            end = p;
+            break;
+        }
+    while (isspace((unsigned char)*v))
+        v++;
+    while (end > v && isspace((unsigned char)end[-1]))
+        end--;
+    free(ps->long_value);
+    if ((ps->long_value = strndup(v, (size_t)(end - v))) == NULL)
+        return CRM_ENOMEM;
+    snprintf(buf, (size_t)size, "%.*s= \x01\n", (int)(eq - line), line);
+    return CRM_OK;
 }
 
 static char *next_line(char *buf, int size, void *stream)
 {
     parse_state *ps = stream;
-    if (ps->rc != CRM_OK || fgets(buf, size, ps->fp) == NULL)
+    if (ps->rc != CRM_OK || getline(&ps->full, &ps->full_cap, ps->fp) < 0)
         return NULL;
     ps->line++;
-    if ((ps->rc = check_indent(ps, buf)) != CRM_OK)
+    if ((ps->rc = check_indent(ps, ps->full)) != CRM_OK)
         return NULL;
-    const size_t len = strlen(buf);
-    if (len + 1 == (size_t)size && buf[len - 1] != '\n' && !feof(ps->fp)) {
-        ps->rc = fail(ps, NULL, "line is longer than %s characters",
-                      "198");
+    if (strlen(ps->full) + 1 < (size_t)size)
+        memcpy(buf, ps->full, strlen(ps->full) + 1);
+    else if ((ps->rc = stash_long(ps, buf, size)) != CRM_OK)
         return NULL;
-    }
     ps->rc = scan_header(ps, buf);
     return ps->rc == CRM_OK ? buf : NULL;
 }
@@ -532,8 +286,10 @@ static int on_key(void *user, const char *section, const char *key,
 {
     parse_state *ps = user;
     (void)section; /* scan_header tracked it, with its line */
+    if (strcmp(value, "\x01") == 0 && ps->long_value != NULL)
+        value = ps->long_value;
     if (ps->section[0] == '\0') {
-        ps->rc = fail(ps, key, "key outside any section%s", "");
+        ps->rc = crm_job_fail(ps, key, "key outside any section%s", "");
         return 0;
     }
     char full[80];
@@ -543,7 +299,7 @@ static int on_key(void *user, const char *section, const char *key,
             char first[64];
             snprintf(first, sizeof first, "given twice (first on line %d)",
                      ps->keys_line[i]);
-            ps->rc = fail(ps, key, "%s", first);
+            ps->rc = crm_job_fail(ps, key, "%s", first);
             return 0;
         }
     if (ps->nkeys < sizeof ps->keys_seen / sizeof ps->keys_seen[0]) {
@@ -551,14 +307,12 @@ static int on_key(void *user, const char *section, const char *key,
                  full);
         ps->keys_line[ps->nkeys++] = ps->line;
     }
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        if (strcmp(keys[i].section, ps->section) == 0 &&
-            strcmp(keys[i].key, key) == 0) {
-            ps->rc = keys[i].parse(ps, value);
-            return ps->rc == CRM_OK;
-        }
+    const key_entry *k = crm_job_key_find(ps->section, key);
+    if (k != NULL) {
+        ps->rc = k->parse(ps, value);
+        return ps->rc == CRM_OK;
     }
-    ps->rc = fail(ps, key, "unknown key%s (see docs/JOBS.md)", "");
+    ps->rc = crm_job_fail(ps, key, "unknown key%s (see docs/JOBS.md)", "");
     return 0;
 }
 
@@ -572,6 +326,9 @@ static crm_status set_defaults(crm_job *job)
     job->apriori = (crm_job_apriori){.min_support = 0.01,
                                      .min_confidence = 0.2, .min_lift = 1.0,
                                      .recommend = 3, .memory_mb = 1024};
+    job->tree = (crm_job_tree){.max_depth = 6, .min_samples_leaf = 20,
+                               .max_bins = 255, .test_fraction = 0.2,
+                               .threshold = 0.5, .trees = 1};
     if ((job->apriori.item = strdup("item")) == NULL)
         return CRM_ENOMEM;
     const char *base = strrchr(job->path, '/');
@@ -588,6 +345,7 @@ static crm_status set_defaults(crm_job *job)
 static crm_status check_complete(parse_state *ps)
 {
     crm_job *job = ps->job;
+    crm_status rc = CRM_OK;
     if (job->store == NULL)
         return crm_error_set(ps->err, CRM_ECONFIG,
                              "%s: [input] store: missing (the HDF5 store to "
@@ -609,9 +367,11 @@ static crm_status check_complete(parse_state *ps)
                              "%s: [kmeans] k_min (%d) is larger than k_max "
                              "(%d)", ps->path, job->kmeans.k_min,
                              job->kmeans.k_max);
+    if ((rc = crm_job_tree_check(ps)) != CRM_OK)
+        return rc;
     if (job->out_dir == NULL) {
         ps->line = 0;
-        if (set_string(&job->out_dir, dup_path(ps, "out")) != CRM_OK)
+        if (crm_job_set_string(&job->out_dir, crm_job_dup_path(ps, "out")) != CRM_OK)
             return CRM_ENOMEM;
     }
     return CRM_OK;
@@ -655,7 +415,7 @@ crm_status crm_job_load(const char *path, crm_job **out, crm_error *err)
     }
     if (bad_line != 0) {
         ps.line = bad_line;
-        rc = fail(&ps, NULL, "expected \"key = value\" or \"[section]\"%s",
+        rc = crm_job_fail(&ps, NULL, "expected \"key = value\" or \"[section]\"%s",
                   "");
         goto done;
     }
@@ -663,6 +423,8 @@ crm_status crm_job_load(const char *path, crm_job **out, crm_error *err)
 done:
     if (ps.fp != NULL)
         fclose(ps.fp);
+    free(ps.full);
+    free(ps.long_value);
     if (rc == CRM_OK)
         *out = ps.job;
     else
@@ -679,6 +441,11 @@ void crm_job_free(crm_job *job)
     crm_strlist_free(&job->kmeans.log1p);
     free(job->kmeans.model);
     free(job->apriori.item);
+    free(job->tree.label);
+    free(job->tree.positive);
+    crm_strlist_free(&job->tree.features);
+    free(job->tree.value);
+    free(job->tree.model);
     free(job->out_dir);
     free(job->store);
     free(job->name);
@@ -692,6 +459,7 @@ const char *crm_stage_name(crm_stage_kind kind)
     case CRM_STAGE_RFM: return "rfm";
     case CRM_STAGE_KMEANS: return "kmeans";
     case CRM_STAGE_APRIORI: return "apriori";
+    case CRM_STAGE_TREE: return "tree";
     }
     return "unknown";
 }

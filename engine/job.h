@@ -20,7 +20,8 @@
 typedef enum crm_stage_kind {
     CRM_STAGE_RFM,
     CRM_STAGE_KMEANS,
-    CRM_STAGE_APRIORI
+    CRM_STAGE_APRIORI,
+    CRM_STAGE_TREE
 } crm_stage_kind;
 
 /* A comma-separated list value: owned strings, trimmed, none empty. */
@@ -68,6 +69,31 @@ typedef struct crm_job_apriori {
     int64_t memory_mb;     /* candidate counters' budget (1024) */
 } crm_job_apriori;
 
+typedef struct crm_job_tree {
+    char *label;           /* 0/1, yes/no or true/false column, or NULL */
+    char *positive;        /* the label category meaning churn, or NULL */
+    int churn_days;        /* > 0: label = no purchase for this many days
+                              after the cut-off (instead of label) */
+    int has_as_of;         /* cut-off given (else [rfm] as_of, or the last
+                              transaction day - churn_days) */
+    int64_t as_of_day;     /* days since 1970-01-01 when has_as_of */
+    crm_strlist features;  /* required unless model is given */
+    int entropy;           /* criterion = entropy (1) or gini (0, default) */
+    int max_depth;         /* 1..30 (6) */
+    int64_t min_samples_leaf; /* rows per leaf (20) */
+    double min_gain;       /* smallest impurity decrease to split (0) */
+    int balanced;          /* class_weight = balanced (1) or none (0) */
+    int max_bins;          /* numeric bins per feature, 2..255 (255) */
+    double test_fraction;  /* held out for evaluation, [0, 0.9] (0.2) */
+    double threshold;      /* churn_prob >= threshold → churn (0.5) */
+    char *value;           /* priority = churn_prob x this column; NULL:
+                              monetary when an earlier stage made it */
+    int trees;             /* 1: one tree; > 1: a random forest (1) */
+    int max_features;      /* features tried per split, 0 = auto (all for
+                              one tree, sqrt(d) for a forest) */
+    char *model;           /* score with this model.h5, no training */
+} crm_job_tree;
+
 typedef struct crm_job {
     char *path;          /* the job file as given */
     char *name;          /* [job] name, default: file name without .ini */
@@ -80,6 +106,7 @@ typedef struct crm_job {
     crm_job_rfm rfm;
     crm_job_kmeans kmeans;
     crm_job_apriori apriori;
+    crm_job_tree tree;
 } crm_job;
 
 /* Parses the job file at path. CRM_ENOTFOUND when it cannot be read,
