@@ -327,6 +327,7 @@ static crm_status set_defaults(crm_job *job)
                                      .min_confidence = 0.2, .min_lift = 1.0,
                                      .recommend = 3, .memory_mb = 1024};
     job->tree = (crm_job_tree){.max_depth = 6, .min_samples_leaf = 20,
+                               .min_category_rows = 100,
                                .max_bins = 255, .test_fraction = 0.2,
                                .threshold = 0.5, .trees = 1};
     if ((job->apriori.item = strdup("item")) == NULL)

@@ -81,6 +81,7 @@ typedef struct crm_job_tree {
     int entropy;           /* criterion = entropy (1) or gini (0, default) */
     int max_depth;         /* 1..30 (6) */
     int64_t min_samples_leaf; /* rows per leaf (20) */
+    int64_t min_category_rows; /* rarer categories go right (100) */
     double min_gain;       /* smallest impurity decrease to split (0) */
     int balanced;          /* class_weight = balanced (1) or none (0) */
     int max_bins;          /* numeric bins per feature, 2..255 (255) */

@@ -75,6 +75,16 @@ static crm_status tree_min_samples_leaf(parse_state *ps, const char *v)
     return CRM_OK;
 }
 
+static crm_status tree_min_category_rows(parse_state *ps, const char *v)
+{
+    long long x = 0;
+    if (!crm_job_parse_int(v, 0, INT64_MAX / 4, &x))
+        return crm_job_fail(ps, "min_category_rows", "expected an integer >= "
+                            "0, got \"%s\"", v);
+    cfg(ps)->min_category_rows = x;
+    return CRM_OK;
+}
+
 static crm_status tree_min_gain(parse_state *ps, const char *v)
 {
     return crm_job_real_key(ps, "min_gain", v, 0, 1e6, &cfg(ps)->min_gain);
@@ -145,6 +155,7 @@ static const key_entry keys[] = {
     {"tree", "criterion", tree_criterion},
     {"tree", "max_depth", tree_max_depth},
     {"tree", "min_samples_leaf", tree_min_samples_leaf},
+    {"tree", "min_category_rows", tree_min_category_rows},
     {"tree", "min_gain", tree_min_gain},
     {"tree", "class_weight", tree_class_weight},
     {"tree", "max_bins", tree_max_bins},

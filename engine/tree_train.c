@@ -99,6 +99,7 @@ static crm_dtree_params params_of(const crm_run *run, size_t d, size_t t)
         .criterion = cfg->entropy ? CRM_DTREE_ENTROPY : CRM_DTREE_GINI,
         .max_depth = cfg->max_depth,
         .min_samples_leaf = cfg->min_samples_leaf,
+        .min_category_rows = cfg->min_category_rows,
         .min_gain = cfg->min_gain,
         .balanced = cfg->balanced,
         .max_features = cfg->max_features,

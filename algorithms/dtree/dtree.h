@@ -76,7 +76,15 @@ typedef enum crm_dtree_criterion {
  * random forest's per-node feature sampling (Breiman 2001, "mtry"). A node
  * whose subset offers no valid split becomes a leaf (no redraw). Give each
  * tree of a forest its own seed (forest seed + tree will do: crm_rng mixes
- * the seed, and feature streams never meet bootstrap streams). */
+ * the seed, and feature streams never meet bootstrap streams).
+ *
+ * min_category_rows m (0 or 1: none): at each node, a category — or the
+ * missing bin of a categorical feature — with fewer than m counted rows
+ * takes no part in the ordered search and goes right (LightGBM's
+ * min_data_per_group). Ordering
+ * categories by target rate and taking the best prefix overfits when many
+ * categories are small (51 US states in 2,666 BigML churn rows lost 0.03
+ * test AUC to scikit-learn's one-hot tree; with m = 100 it gains 0.006). */
 typedef struct crm_dtree_params {
     crm_dtree_criterion criterion;
     int max_depth;           /* 1..CRM_DTREE_MAX_DEPTH; 0 → 6 */
@@ -86,6 +94,7 @@ typedef struct crm_dtree_params {
     int balanced;            /* 1: weights n / (2 n_c) from the root counts */
     int max_features;        /* features searched per node, 0..d; 0 → all */
     uint64_t seed;           /* keys the feature subsets (max_features) */
+    int64_t min_category_rows; /* >= 0; rarer categories go right */
 } crm_dtree_params;
 
 /* A node. Internal nodes send a row left when (numeric) its code <= threshold,

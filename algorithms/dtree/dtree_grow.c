@@ -27,7 +27,8 @@ static crm_status check_params(const crm_dtree_params *in, crm_dtree_params *p)
         p->max_depth < 1 || p->max_depth > CRM_DTREE_MAX_DEPTH ||
         p->min_samples_leaf < 1 || p->min_samples_leaf > INT64_MAX / 4 ||
         !(p->min_gain >= 0.0) || p->min_gain > 1e300 ||
-        (p->balanced != 0 && p->balanced != 1) || p->max_features < 0)
+        (p->balanced != 0 && p->balanced != 1) || p->max_features < 0 ||
+        p->min_category_rows < 0)
         return CRM_EINVAL;
     for (int c = 0; c < 2; c++)
         if (!(p->class_weight[c] > 0.0) || p->class_weight[c] > 1e300)

@@ -3,7 +3,8 @@
  * sent either way, and for categorical features the prefixes of the
  * categories (the missing bin among them) sorted by weighted target rate,
  * which for two classes and a concave impurity contain the optimal binary
- * partition (Breiman et al., CART, 1984, Theorem 4.5).
+ * partition (Breiman et al., CART, 1984, Theorem 4.5); categories rarer
+ * than min_category_rows stay on the right.
  *
  * A numeric feature with missing values also offers "all values left,
  * missing right" (threshold nbins - 1).
@@ -98,14 +99,18 @@ static void search_numeric(search *s, size_t j, const int64_t *h)
     }
 }
 
-/* The present items of a categorical histogram (codes, missing as nbj)
- * sorted by weighted rate of class 1 ascending, ties by code. Returns m. */
+/* The items of a categorical histogram (codes, missing as nbj) with at
+ * least min_category_rows rows (present ones when that is 0 or 1), sorted
+ * by weighted rate of class 1 ascending, ties by code. Returns m. The
+ * others go right: the prefixes searched run up to all m items. */
 static size_t sort_items(const crm_dtree_grower *g, size_t nbj,
                          const int64_t *h, uint16_t *item)
 {
+    const int64_t least = g->p.min_category_rows > 1 ? g->p.min_category_rows
+                                                      : 1;
     size_t m = 0;
     for (size_t c = 0; c <= nbj; c++)
-        if (h[2 * c] + h[2 * c + 1] > 0)
+        if (h[2 * c] + h[2 * c + 1] >= least)
             item[m++] = (uint16_t)c;
     /* insertion sort: stable, so equal rates keep code order */
     for (size_t i = 1; i < m; i++) {
@@ -132,7 +137,7 @@ static void search_categorical(search *s, size_t j, const int64_t *h)
     uint16_t item[CRM_DTREE_MAX_BINS + 1];
     const size_t m = sort_items(s->g, s->g->nbins[j], h, item);
     int64_t left[2] = {0, 0};
-    for (size_t k = 1; k < m; k++) {
+    for (size_t k = 1; k <= m; k++) {
         left[0] += h[2 * item[k - 1]];
         left[1] += h[2 * item[k - 1] + 1];
         if (consider(s, left)) {

@@ -277,6 +277,32 @@ Test(dtree, categorical_split_orders_categories_by_target_rate)
     free_data(&x);
 }
 
+Test(dtree, rare_categories_stay_right)
+{
+    /* as above, but category 4 (20 rows) is below min_category_rows = 50:
+     * the ordered search sees 1, 3, 2, 0 only, its best prefix {1, 3}
+     * goes left and 4 goes right with 2 and 0 (220 rows against 200, so
+     * the right also takes missing and unseen codes) */
+    const int n_c[] = {100, 100, 100, 100, 20}, ones[] = {90, 10, 80, 20, 3};
+    data x = categories(n_c, ones, 5);
+    const crm_dtree_params p = {.max_depth = 1, .min_category_rows = 50};
+    crm_dtree_model *m = fit(&x, &p);
+    const crm_dtree_node *r = &m->nodes[0];
+    cr_assert_eq(r->feature, 0);
+    cr_assert_eq(r->cats[0], (1u << 1) | (1u << 3));
+    cr_assert_eq(r->cats[1] | r->cats[2] | r->cats[3], 0);
+    cr_assert_eq(r->missing_left, 0);
+    cr_assert_eq(r->count[0] + r->count[1], 420);
+    cr_assert_eq(m->nodes[r->left].count[1], 30);
+    cr_assert_eq(m->nodes[r->right].count[1], 173);
+    const crm_dtree_params bad = {.min_category_rows = -1};
+    crm_dtree_grower *g = NULL;
+    cr_assert_eq(crm_dtree_grower_create(&bad, 1, x.nbins, x.cat, &g),
+                 CRM_EINVAL);
+    crm_dtree_model_destroy(m);
+    free_data(&x);
+}
+
 /* x0 in 10 bins, label 1 iff x0 <= 4; missing rows labelled miss_label. */
 static data missing_data(uint8_t miss_label)
 {
