@@ -347,6 +347,7 @@ crm_status crm_stage_tree(crm_run *run, cJSON *js, crm_error *err)
     const double t0 = crm_log_now();
     if ((rc = bin_all(run, &s, js, err)) != CRM_OK)
         goto done;
+    crm_tree_data_drop_values(s.data);
     if (s.trained &&
         (rc = crm_tree_train(run, s.data, s.bins, s.model, js, err)) != CRM_OK)
         goto done;

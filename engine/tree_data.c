@@ -171,6 +171,16 @@ done:
     return rc;
 }
 
+void crm_tree_data_drop_values(crm_tree_data *d)
+{
+    for (size_t j = 0; j < d->d; j++) {
+        free(d->num[j]);
+        free(d->code[j]);
+        d->num[j] = NULL;
+        d->code[j] = NULL;
+    }
+}
+
 void crm_tree_data_free(crm_tree_data *d)
 {
     if (d == NULL)

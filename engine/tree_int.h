@@ -75,6 +75,11 @@ crm_status crm_tree_data_gather(crm_run *run, char *const *names,
                                 crm_error *err);
 void crm_tree_data_free(crm_tree_data *d);
 
+/* Frees the feature values once they are binned (peak memory: training
+ * then holds one byte per value instead of eight); num and code become
+ * NULL, so the data can no longer be binned. */
+void crm_tree_data_drop_values(crm_tree_data *d);
+
 /* Fills label and role from the job's label column or churn_days, and the
  * role counts; cJSON gets the label's description. CRM_ECONFIG for a
  * non-binary label (naming the customer), one class only, no labelled
