@@ -207,3 +207,111 @@ Test(job, kmeans_bad_values_are_errors)
                                 "k_min = 5\nk_max = 3\n"),
                      "k_min (5) is larger than k_max (3)") != NULL);
 }
+
+Test(job, tree_section_parses_every_key)
+{
+    crm_job *job = NULL;
+    crm_error err = {{0}};
+    const char *path = write_job(
+        "[input]\nstore = s.h5\n[tree]\nlabel = Churn\npositive = Left\n"
+        "features = tenure, Contract\ncriterion = entropy\nmax_depth = 8\n"
+        "min_samples_leaf = 5\nmin_category_rows = 0\nmin_gain = 0.001\n"
+        "class_weight = balanced\nmax_bins = 64\ntest_fraction = 0.3\n"
+        "threshold = 0.25\nvalue = clv\ntrees = 50\nmax_features = 3\n");
+    cr_assert_eq(crm_job_load(path, &job, &err), CRM_OK, "%s", err.msg);
+    const crm_job_tree *t = &job->tree;
+    cr_assert_eq(job->nstages, 1);
+    cr_assert_eq(job->stages[0], CRM_STAGE_TREE);
+    cr_assert_str_eq(t->label, "Churn");
+    cr_assert_str_eq(t->positive, "Left");
+    cr_assert_eq(t->features.n, 2);
+    cr_assert_str_eq(t->features.items[1], "Contract");
+    cr_assert_eq(t->entropy, 1);
+    cr_assert_eq(t->max_depth, 8);
+    cr_assert_eq(t->min_samples_leaf, 5);
+    cr_assert_eq(t->min_category_rows, 0);
+    cr_assert_float_eq(t->min_gain, 0.001, 1e-15);
+    cr_assert_eq(t->balanced, 1);
+    cr_assert_eq(t->max_bins, 64);
+    cr_assert_float_eq(t->test_fraction, 0.3, 1e-15);
+    cr_assert_float_eq(t->threshold, 0.25, 1e-15);
+    cr_assert_str_eq(t->value, "clv");
+    cr_assert_eq(t->trees, 50);
+    cr_assert_eq(t->max_features, 3);
+    crm_job_free(job);
+}
+
+Test(job, tree_defaults_and_churn_days_take_the_rfm_cutoff)
+{
+    crm_job *job = NULL;
+    crm_error err = {{0}};
+    const char *path = write_job(
+        "[input]\nstore = s.h5\n[rfm]\nas_of = 1970-01-11\n[tree]\n"
+        "churn_days = 90\nfeatures = recency\n");
+    cr_assert_eq(crm_job_load(path, &job, &err), CRM_OK, "%s", err.msg);
+    const crm_job_tree *t = &job->tree;
+    cr_assert_eq(t->churn_days, 90);
+    cr_assert_eq(t->has_as_of, 1);
+    cr_assert_eq(t->as_of_day, 10);
+    cr_assert_eq(t->max_depth, 6);
+    cr_assert_eq(t->min_samples_leaf, 20);
+    cr_assert_eq(t->min_category_rows, 100);
+    cr_assert_eq(t->max_bins, 255);
+    cr_assert_float_eq(t->test_fraction, 0.2, 1e-15);
+    cr_assert_float_eq(t->threshold, 0.5, 1e-15);
+    cr_assert_eq(t->trees, 1);
+    cr_assert_null(t->value);
+    crm_job_free(job);
+}
+
+Test(job, tree_combinations_and_values_are_checked)
+{
+    cr_assert(strstr(load_error("[input]\nstore = s.h5\n[tree]\nlabel = c\n"
+                                "churn_days = 9\nfeatures = a\n"),
+                     "[tree] label and churn_days: give one"));
+    cr_assert(strstr(load_error("[input]\nstore = s.h5\n[tree]\n"
+                                "features = a\n"),
+                     "[tree] label: missing"));
+    cr_assert(strstr(load_error("[input]\nstore = s.h5\n[tree]\nlabel = c\n"),
+                     "[tree] features: missing"));
+    cr_assert(strstr(load_error("[input]\nstore = s.h5\n[rfm]\n[tree]\n"
+                                "churn_days = 9\nfeatures = recency\n"),
+                     "set [rfm] as_of"));
+    cr_assert(strstr(load_error("[input]\nstore = s.h5\n[rfm]\n"
+                                "as_of = 2020-01-01\n[tree]\nchurn_days = 9\n"
+                                "as_of = 2020-02-01\nfeatures = recency\n"),
+                     "[tree] as_of differs from [rfm] as_of"));
+    cr_assert(strstr(load_error("[input]\nstore = s.h5\n[tree]\nlabel = c\n"
+                                "features = a\ncriterion = chi2\n"),
+                     ":6: [tree] criterion: expected gini or entropy"));
+    cr_assert(strstr(load_error("[input]\nstore = s.h5\n[tree]\nlabel = c\n"
+                                "features = a\nmax_bins = 256\n"),
+                     "max_bins: expected an integer from 2 to 255"));
+    cr_assert(strstr(load_error("[input]\nstore = s.h5\n[tree]\nlabel = c\n"
+                                "features = a\nclass_weight = auto\n"),
+                     "class_weight: expected none or balanced"));
+}
+
+/* libinih reads 200-byte lines; longer ones (a long feature list) are
+ * read whole by our reader, their value handed over aside. */
+Test(job, long_lines_are_read_whole)
+{
+    char text[2048], list[1600] = "";
+    for (int i = 0; i < 150; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "%sf%d", i ? ", " : "", i);
+        strcat(list, name);
+    }
+    snprintf(text, sizeof text, "[input]\nstore = s.h5\n[kmeans]\n"
+             "features = %s ; a comment\n", list);
+    crm_job *job = NULL;
+    crm_error err = {{0}};
+    cr_assert_eq(crm_job_load(write_job(text), &job, &err), CRM_OK, "%s",
+                 err.msg);
+    cr_assert_eq(job->kmeans.features.n, 150);
+    cr_assert_str_eq(job->kmeans.features.items[149], "f149");
+    crm_job_free(job);
+    snprintf(text, sizeof text, "[input]\nstore = s.h5\n[kmeans]\n%s\n",
+             list);
+    cr_assert(strstr(load_error(text), ":4: expected \"key = value\""));
+}
