@@ -17,14 +17,6 @@ static int listed(const char *name, char *const *list, size_t n)
     return 0;
 }
 
-static const crm_column *score_column(const crm_run *run, const char *name)
-{
-    for (size_t i = 0; i < run->nscores; i++)
-        if (strcmp(run->scores[i].name, name) == 0)
-            return &run->scores[i];
-    return NULL;
-}
-
 /* Names of the /customers columns the features need, in feature order. */
 static crm_status customer_names(crm_run *run, const char *stage,
                                  char *const *names, size_t nnames,
@@ -37,7 +29,7 @@ static crm_status customer_names(crm_run *run, const char *stage,
         return rc;
     *nneed = 0;
     for (size_t i = 0; rc == CRM_OK && i < nnames; i++) {
-        if (score_column(run, names[i]) != NULL)
+        if (crm_run_score(run, names[i]) != NULL)
             continue;
         size_t c = 0;
         while (c < info->ncols && strcmp(info->cols[c].name, names[i]) != 0)
@@ -95,7 +87,7 @@ static size_t count_features(const crm_run *run, const crm_table *cust,
 {
     size_t d = 0;
     for (size_t i = 0; i < nnames; i++) {
-        const crm_column *c = score_column(run, names[i]);
+        const crm_column *c = crm_run_score(run, names[i]);
         if (c == NULL)
             c = crm_table_find(cust, names[i]);
         d += (c->dict != NULL && !c->dict_by_row) ? c->ndict : 1;
@@ -154,7 +146,7 @@ crm_status crm_features_gather(crm_run *run, const char *stage,
     f->values = malloc((dmax * f->n + 1) * sizeof *f->values);
     rc = (f->names == NULL || f->values == NULL) ? CRM_ENOMEM : CRM_OK;
     for (size_t i = 0; rc == CRM_OK && i < nnames; i++) {
-        const crm_column *c = score_column(run, names[i]);
+        const crm_column *c = crm_run_score(run, names[i]);
         if (c == NULL)
             c = crm_table_find(cust, names[i]);
         const int hot = listed(names[i], onehot, nonehot);

@@ -112,11 +112,8 @@ static crm_status profile_alloc(size_t k, size_t d, crm_kmeans_profile **out)
 
 static const double *revenue_column(const crm_run *run)
 {
-    for (size_t i = 0; i < run->nscores; i++)
-        if (strcmp(run->scores[i].name, "monetary") == 0 &&
-            run->scores[i].type == CRM_TYPE_FLOAT64)
-            return run->scores[i].data;
-    return NULL;
+    const crm_column *c = crm_run_score(run, "monetary");
+    return c != NULL && c->type == CRM_TYPE_FLOAT64 ? c->data : NULL;
 }
 
 /* Sizes, revenue, means and descriptions from the reduced sums. */

@@ -394,3 +394,11 @@ crm_status crm_run_read_tx(crm_run *run, const char *stage,
                           .cols = view->cols};
     return CRM_OK;
 }
+
+const crm_column *crm_run_score(const crm_run *run, const char *name)
+{
+    for (size_t i = 0; i < run->nscores; i++)
+        if (strcmp(run->scores[i].name, name) == 0)
+            return &run->scores[i];
+    return NULL;
+}

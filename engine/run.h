@@ -142,6 +142,9 @@ crm_status crm_run_add_output(crm_run *run, const char *name,
 crm_status crm_run_add_model(crm_run *run, crm_model_fn write, void *ctx,
                              void (*free_ctx)(void *ctx));
 
+/* The scores column `name` an earlier stage added, or NULL. */
+const crm_column *crm_run_score(const crm_run *run, const char *name);
+
 /* This rank's customer count. */
 size_t crm_run_nlocal(const crm_run *run);
 

@@ -142,10 +142,7 @@ static crm_status add_priority(crm_run *run, const double *prob, size_t n,
                                cJSON *js, crm_error *err)
 {
     const char *value = run->job->tree.value;
-    int found = 0;
-    for (size_t i = 0; value == NULL && i < run->nscores; i++)
-        found |= strcmp(run->scores[i].name, "monetary") == 0;
-    if (value == NULL && !found)
+    if (value == NULL && crm_run_score(run, "monetary") == NULL)
         return CRM_OK;
     crm_frame *frame = NULL;
     const crm_column *c = NULL;

@@ -18,19 +18,11 @@
 
 #define STREAM_SPLIT UINT64_C(0x7472656573706c74) /* "treesplt" */
 
-static const crm_column *score_column(const crm_run *run, const char *name)
-{
-    for (size_t i = 0; i < run->nscores; i++)
-        if (strcmp(run->scores[i].name, name) == 0)
-            return &run->scores[i];
-    return NULL;
-}
-
 crm_status crm_tree_find_column(crm_run *run, const char *key,
                               const char *name, crm_frame **frame,
                               const crm_column **out, crm_error *err)
 {
-    if ((*out = score_column(run, name)) != NULL)
+    if ((*out = crm_run_score(run, name)) != NULL)
         return CRM_OK;
     crm_table_info *info = NULL;
     crm_status rc = crm_store_table_info(run->store, "/customers", &info,
