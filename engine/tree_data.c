@@ -125,13 +125,34 @@ static crm_status data_alloc(size_t n, size_t dim, crm_tree_data **out)
     return CRM_OK;
 }
 
+/* Decimal text of v into the end of buf[24]; returns its start. The
+ * same text as "%" PRId64, a tenth of the time (10M ids a night). */
+static const char *decimal(int64_t v, char buf[24])
+{
+    char *p = buf + 23;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    *p = '\0';
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}
+
 static void fill_keys(const crm_run *run, crm_tree_data *d)
 {
-    char text[256];
+    const crm_column *id =
+        crm_table_find(crm_frame_table(run->ids), "customer_id");
+    char text[256], digits[24];
     for (size_t i = 0; i < d->n; i++) {
-        crm_tree_customer_text(run, i, text, sizeof text);
+        const char *s = text;
+        if (id->dict == NULL)
+            s = decimal(crm_column_get_i64(id, i), digits);
+        else
+            crm_tree_customer_text(run, i, text, sizeof text);
         d->key[i] = crm_rng_u64(run->job->seed, STREAM_SPLIT,
-                                crm_rng_hash_bytes(text, strlen(text)));
+                                crm_rng_hash_bytes(s, strlen(s)));
     }
 }
 
