@@ -69,66 +69,158 @@ static int is_purchase(const crm_column *amount, const crm_column *qty,
     return 1;
 }
 
-/* Groups one customer's purchase lines (lines[0..n)) into baskets. */
-static void customer_baskets(crm_basket_set *b, int by_customer, line *lines,
-                             size_t n, size_t c)
+/* Sorts a customer's lines by key then item: insertion sort for the
+ * short runs most customers have, qsort beyond. */
+static void sort_lines(line *v, size_t n)
 {
-    qsort(lines, n, sizeof *lines, by_item);
-    const size_t m = put_unique(lines, n, b->cust_items + b->cust_offset[c]);
-    b->cust_offset[c + 1] = b->cust_offset[c] + (int64_t)m;
-    if (by_customer) {
-        if (m > 0) {
-            memcpy(b->items + b->offset[b->n],
-                   b->cust_items + b->cust_offset[c], m * sizeof *b->items);
-            b->offset[b->n + 1] = b->offset[b->n] + (int64_t)m;
-            b->n++;
-        }
+    if (n > 32) {
+        qsort(v, n, sizeof *v, by_key_item);
         return;
     }
-    qsort(lines, n, sizeof *lines, by_key_item);
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && lines[j].key == lines[i].key)
-            j++;
-        const size_t k = put_unique(lines + i, j - i, b->items + b->offset[b->n]);
-        b->offset[b->n + 1] = b->offset[b->n] + (int64_t)k;
-        b->n++;
-        i = j;
+    for (size_t i = 1; i < n; i++) {
+        const line x = v[i];
+        size_t k = i;
+        while (k > 0 && by_key_item(&v[k - 1], &x) > 0) {
+            v[k] = v[k - 1];
+            k--;
+        }
+        v[k] = x;
     }
 }
 
+static int by_int(const void *a, const void *b)
+{
+    const int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The customer's distinct items, ascending, in place; returns how many. */
+static size_t unique_items(int32_t *v, size_t n)
+{
+    qsort(v, n, sizeof *v, by_int);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || v[m - 1] != v[i])
+            v[m++] = v[i];
+    return m;
+}
+
+/* What one customer contributes: baskets, items in them, distinct items. */
+typedef struct share {
+    int64_t lines, baskets, basket_items, items;
+} share;
+
+typedef struct cols {
+    const crm_column *item, *time, *order, *amount, *qty;
+} cols;
+
+/* Pass 1 for customer c: its purchase lines sorted in lines[r0..), its
+ * distinct items in uniq[r0..), and its counts. */
+static void count_customer(const crm_run *run, const cols *k, line *lines,
+                           int32_t *uniq, size_t c, share *s)
+{
+    const int64_t r0 = run->tx_offset[c];
+    line *v = lines + r0;
+    size_t n = 0;
+    for (int64_t r = r0; r < run->tx_offset[c + 1]; r++) {
+        const size_t i = (size_t)r;
+        if (crm_column_is_missing(k->item, i) ||
+            !is_purchase(k->amount, k->qty, i))
+            continue;
+        v[n].key = crm_run_order_key(k->order, k->time, i);
+        v[n++].item = (int32_t)crm_column_get_i64(k->item, i);
+    }
+    sort_lines(v, n);
+    for (size_t i = 0; i < n; i++)
+        uniq[r0 + (int64_t)i] = v[i].item;
+    *s = (share){.lines = (int64_t)n,
+                 .items = (int64_t)unique_items(uniq + r0, n)};
+    if (run->job->apriori.basket_customer) {
+        s->baskets = s->items > 0;
+        s->basket_items = s->items;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        s->baskets += i == 0 || v[i].key != v[i - 1].key;
+        s->basket_items += i == 0 || v[i].key != v[i - 1].key ||
+                           v[i].item != v[i - 1].item;
+    }
+}
+
+/* Pass 2 for customer c: its baskets from basket index bi and item
+ * position ii, its distinct items at cust_offset[c]. */
+static void write_customer(crm_basket_set *b, int by_customer,
+                           const line *v, const int32_t *uniq,
+                           const share *s, int64_t bi, int64_t ii, size_t c)
+{
+    memcpy(b->cust_items + b->cust_offset[c], uniq,
+           (size_t)s->items * sizeof *uniq);
+    if (by_customer) {
+        if (s->items > 0) {
+            memcpy(b->items + ii, uniq, (size_t)s->items * sizeof *uniq);
+            b->offset[bi + 1] = ii + s->items;
+        }
+        return;
+    }
+    for (int64_t i = 0; i < s->lines; i++) {
+        const int new_basket = i == 0 || v[i].key != v[i - 1].key;
+        if (new_basket && i > 0)
+            b->offset[bi++ + 1] = ii;
+        if (new_basket || v[i].item != v[i - 1].item)
+            b->items[ii++] = v[i].item;
+    }
+    if (s->lines > 0)
+        b->offset[bi + 1] = ii;
+}
+
+/* Customers are grouped in parallel in two passes: count (each in its own
+ * slice of the lines, by its tx_offset), a serial prefix sum of the
+ * counts, then write at the summed offsets. The result does not depend on
+ * the thread count. */
 static crm_status fill_from_lines(crm_run *run, crm_basket_set *b,
                                   const crm_table *t)
 {
-    const crm_column *item = crm_table_find(t, run->job->apriori.item);
-    const crm_column *time = crm_table_find(t, "time");
-    const crm_column *order = crm_table_find(t, "order_id");
-    const crm_column *amount = crm_table_find(t, "amount");
-    const crm_column *qty = crm_table_find(t, "quantity");
+    const cols k = {crm_table_find(t, run->job->apriori.item),
+                    crm_table_find(t, "time"), crm_table_find(t, "order_id"),
+                    crm_table_find(t, "amount"), crm_table_find(t, "quantity")};
     const size_t ncust = crm_run_nlocal(run), ntx = t->nrows;
+    const int by_customer = run->job->apriori.basket_customer;
     line *lines = malloc((ntx + 1) * sizeof *lines);
+    int32_t *uniq = malloc((ntx + 1) * sizeof *uniq);
+    share *s = malloc((ncust + 1) * sizeof *s);
+    int64_t *start = malloc(2 * (ncust + 1) * sizeof *start);
     b->offset = calloc(ntx + 2, sizeof *b->offset);
     b->items = malloc((ntx + 1) * sizeof *b->items);
     b->cust_offset = calloc(ncust + 1, sizeof *b->cust_offset);
     b->cust_items = malloc((ntx + 1) * sizeof *b->cust_items);
-    if (!lines || !b->offset || !b->items || !b->cust_offset ||
-        !b->cust_items) {
-        free(lines);
-        return CRM_ENOMEM;
+    crm_status rc = (lines && uniq && s && start && b->offset && b->items &&
+                     b->cust_offset && b->cust_items)
+                        ? CRM_OK
+                        : CRM_ENOMEM;
+    const long long nc = rc == CRM_OK ? (long long)ncust : 0;
+#pragma omp parallel for schedule(dynamic, 256)
+    for (long long c = 0; c < nc; c++)
+        count_customer(run, &k, lines, uniq, (size_t)c, &s[c]);
+    int64_t nb = 0, ni = 0;
+    for (long long c = 0; c < nc; c++) {
+        start[2 * c] = nb;
+        start[2 * c + 1] = ni;
+        nb += s[c].baskets;
+        ni += s[c].basket_items;
+        b->cust_offset[c + 1] = b->cust_offset[c] + s[c].items;
     }
-    for (size_t c = 0; c < ncust; c++) {
-        size_t n = 0;
-        for (int64_t r = run->tx_offset[c]; r < run->tx_offset[c + 1]; r++) {
-            const size_t i = (size_t)r;
-            if (crm_column_is_missing(item, i) || !is_purchase(amount, qty, i))
-                continue;
-            lines[n].key = crm_run_order_key(order, time, i);
-            lines[n++].item = (int32_t)crm_column_get_i64(item, i);
-        }
-        customer_baskets(b, run->job->apriori.basket_customer, lines, n, c);
+#pragma omp parallel for schedule(dynamic, 256)
+    for (long long c = 0; c < nc; c++) {
+        const int64_t r0 = run->tx_offset[c];
+        write_customer(b, by_customer, lines + r0, uniq + r0, &s[c],
+                       start[2 * c], start[2 * c + 1], (size_t)c);
     }
+    b->n = (size_t)nb;
+    free(start);
+    free(s);
+    free(uniq);
     free(lines);
-    return CRM_OK;
+    return rc;
 }
 
 static crm_status from_transactions(crm_run *run, crm_basket_set *b,
