@@ -194,29 +194,24 @@ static crm_status rules_table(const crm_rule *r, size_t n,
     return CRM_OK;
 }
 
-/* recs (text, '|'-joined items, best first) and recs_score (the first
- * item's score, NaN without one) for this rank's customers. The text
- * column is a row-keyed dictionary: code = global row, one entry per
- * customer, assembled across ranks in rank order. */
-static crm_status add_recs(crm_run *run, const crm_basket_set *b,
-                           const crm_rule *rules, size_t nrules)
+/* Customer c's code, score and text from the shared read-only index
+ * (dynamic: item counts vary by customer). Iteration c writes slot c only,
+ * so any thread count gives the same output. CRM_ENOMEM: a text failed. */
+static crm_status offer_all(const crm_run *run, const crm_basket_set *b,
+                            const crm_apriori_offers *ix, size_t n,
+                            int64_t *code, double *score, char **text)
 {
-    const size_t n = crm_run_nlocal(run);
     const size_t top = (size_t)run->job->apriori.recommend;
-    int64_t *code = malloc((n + 1) * sizeof *code);
-    double *score = malloc((n + 1) * sizeof *score);
-    char **text = calloc(n + 1, sizeof *text);
-    crm_status rc = (code && score && text) ? CRM_OK : CRM_ENOMEM;
     int failed = 0;
-#pragma omp parallel for schedule(static) reduction(| : failed)
-    for (size_t c = 0; c < (rc == CRM_OK ? n : 0); c++) {
-        int32_t items[100];
+#pragma omp parallel for schedule(dynamic, 256) reduction(| : failed)
+    for (size_t c = 0; c < n; c++) {
+        int32_t items[100]; /* recommend <= 100 (job_keys.c) */
         double scores[100];
         size_t nout = 0;
         const int64_t o0 = b->cust_offset[c], o1 = b->cust_offset[c + 1];
-        if (crm_apriori_recommend(rules, nrules, b->cust_items + o0,
-                                  (size_t)(o1 - o0), top, items, scores,
-                                  &nout) != CRM_OK) {
+        if (crm_apriori_offers_recommend(ix, b->cust_items + o0,
+                                         (size_t)(o1 - o0), top, items,
+                                         scores, &nout) != CRM_OK) {
             failed = 1;
             continue;
         }
@@ -225,8 +220,27 @@ static crm_status add_recs(crm_run *run, const crm_basket_set *b,
         text[c] = join_names(b, items, nout);
         failed |= text[c] == NULL;
     }
-    if (rc == CRM_OK && failed)
-        rc = CRM_ENOMEM;
+    return failed ? CRM_ENOMEM : CRM_OK;
+}
+
+/* recs (text, '|'-joined items, best first) and recs_score (the first
+ * item's score, NaN without one) for this rank's customers. The text
+ * column is a row-keyed dictionary: code = global row, one entry per
+ * customer, assembled across ranks in rank order. */
+static crm_status add_recs(crm_run *run, const crm_basket_set *b,
+                           const crm_rule *rules, size_t nrules)
+{
+    const size_t n = crm_run_nlocal(run);
+    crm_apriori_offers *ix = NULL;
+    int64_t *code = malloc((n + 1) * sizeof *code);
+    double *score = malloc((n + 1) * sizeof *score);
+    char **text = calloc(n + 1, sizeof *text);
+    crm_status rc = (code && score && text) ? CRM_OK : CRM_ENOMEM;
+    if (rc == CRM_OK)
+        rc = crm_apriori_offers_create(rules, nrules, b->nitems, &ix);
+    if (rc == CRM_OK)
+        rc = offer_all(run, b, ix, n, code, score, text);
+    crm_apriori_offers_destroy(ix);
     /* the dictionary's strings live as long as the scores: owned by a
      * score column's buffer would need a second owner, so they are kept
      * in the run's score_data through the recs column's data pointer */

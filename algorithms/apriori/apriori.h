@@ -42,7 +42,8 @@
  * Ownership: the miner owns its counters, prepared baskets and results;
  * pointers it returns live until crm_apriori_destroy. Rules are owned by the
  * caller (crm_apriori_rules_free). No call keeps a pointer to the baskets.
- * A miner is not thread-safe; crm_apriori_recommend is. */
+ * A miner is not thread-safe; crm_apriori_recommend and
+ * crm_apriori_offers_recommend are. */
 #ifndef CRM_APRIORI_H
 #define CRM_APRIORI_H
 
@@ -180,5 +181,29 @@ crm_status crm_apriori_recommend(const crm_rule *rules, size_t nrules,
                                  const int32_t *owned, size_t nowned,
                                  size_t top_n, int32_t *items_out,
                                  double *scores_out, size_t *nout);
+
+/* An index of rules by their smallest antecedent item, for answering many
+ * customers with crm_apriori_offers_recommend: the same result as
+ * crm_apriori_recommend over the same rules, found by visiting only the
+ * rules headed by an owned item (plus those with an empty lhs). Every lhs
+ * and rhs item must lie in 0..nitems-1. The index copies what it needs:
+ * the rules may be freed once it is made. Costs 8 (nitems + 2) bytes plus
+ * 32 per rule and 4 per rule item. CRM_EINVAL (rules NULL with nrules > 0,
+ * out NULL, an item outside 0..nitems-1), CRM_ENOMEM. */
+typedef struct crm_apriori_offers crm_apriori_offers;
+crm_status crm_apriori_offers_create(const crm_rule *rules, size_t nrules,
+                                     size_t nitems, crm_apriori_offers **out);
+void crm_apriori_offers_destroy(crm_apriori_offers *ix); /* NULL is ok */
+
+/* crm_apriori_recommend(rules, nrules, owned, ...) of the rules ix was
+ * made from, bit for bit, in O(visited rules (nlhs + nrhs) log nowned +
+ * offers x top_n); owned ids outside 0..nitems-1 are allowed (they head no
+ * rule). Thread-safe: ix is only read, and items_out / scores_out are the
+ * only scratch. CRM_EINVAL on ix NULL, the other arguments as
+ * crm_apriori_recommend. */
+crm_status crm_apriori_offers_recommend(const crm_apriori_offers *ix,
+                                        const int32_t *owned, size_t nowned,
+                                        size_t top_n, int32_t *items_out,
+                                        double *scores_out, size_t *nout);
 
 #endif

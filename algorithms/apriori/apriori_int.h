@@ -1,8 +1,8 @@
 /* algorithms/apriori/apriori_int.h — the miner's state, shared by
  * apriori.c (life cycle, codes, prepared baskets), apriori_level.c
  * (candidates, selection), apriori_count.c (basket recoding and the
- * counting kernels), apriori_store.c (results) and apriori_rules.c (rules,
- * recommendations).
+ * counting kernels), apriori_store.c (results), apriori_rules.c (rules)
+ * and apriori_offer.c (recommendations, plain and through a rule index).
  *
  * Codes: frequent item c (0..f-1) is original id item_of[c]; codes ascend
  * with the global count, ties by id. Candidates of level k >= 3 are cand[ncand * k] in lexicographic

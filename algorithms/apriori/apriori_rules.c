@@ -1,5 +1,5 @@
 /* algorithms/apriori/apriori_rules.c — association rules from the frequent
- * itemsets, and per-customer recommendations from the rules.
+ * itemsets (the offers made from them are in apriori_offer.c).
  *
  * Rules: each frequent itemset Z of length L >= 2 gives one rule per
  * non-empty proper subset X (bit mask over Z's items), Y = Z \ X. Both X and
@@ -171,85 +171,4 @@ void crm_apriori_rules_free(crm_rule *rules, size_t nrules)
 {
     (void)nrules; /* the rules and their items are one allocation */
     free(rules);
-}
-
-/* ---- recommendations ---- */
-
-static int owns(const int32_t *owned, size_t n, int32_t item)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (owned[mid] == item)
-            return 1;
-        if (owned[mid] < item)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
-/* (s, i) ranks before (t, j): higher score, then lower item id. */
-static int before(double s, int32_t i, double t, int32_t j)
-{
-    return s > t || (s == t && i < j);
-}
-
-/* Offers item at score to the list (best first, at most cap entries) that
- * holds each item's best score so far among the best cap items. */
-static void offer(int32_t item, double score, int32_t *it, double *sc,
-                  size_t *n, size_t cap)
-{
-    size_t p = 0;
-    while (p < *n && it[p] != item)
-        p++;
-    if (p < *n && score <= sc[p])
-        return;
-    if (p == *n) {
-        if (*n < cap)
-            (*n)++;
-        else if (!before(score, item, sc[cap - 1], it[cap - 1]))
-            return;
-        p = *n - 1;
-    }
-    it[p] = item;
-    sc[p] = score;
-    for (; p > 0 && before(sc[p], it[p], sc[p - 1], it[p - 1]); p--) {
-        const int32_t ti = it[p];
-        const double ts = sc[p];
-        it[p] = it[p - 1];
-        sc[p] = sc[p - 1];
-        it[p - 1] = ti;
-        sc[p - 1] = ts;
-    }
-}
-
-crm_status crm_apriori_recommend(const crm_rule *rules, size_t nrules,
-                                 const int32_t *owned, size_t nowned,
-                                 size_t top_n, int32_t *items_out,
-                                 double *scores_out, size_t *nout)
-{
-    if ((rules == NULL && nrules > 0) || (owned == NULL && nowned > 0) ||
-        nout == NULL ||
-        (top_n > 0 && (items_out == NULL || scores_out == NULL)))
-        return CRM_EINVAL;
-    for (size_t j = 1; j < nowned; j++)
-        if (owned[j] <= owned[j - 1])
-            return CRM_EINVAL;
-    size_t n = 0;
-    for (size_t r = 0; top_n > 0 && r < nrules; r++) {
-        const crm_rule *ru = rules + r;
-        size_t j = 0;
-        while (j < ru->nlhs && owns(owned, nowned, ru->lhs[j]))
-            j++;
-        if (j < ru->nlhs)
-            continue;
-        const double score = ru->confidence * ru->lift;
-        for (j = 0; j < ru->nrhs; j++)
-            if (!owns(owned, nowned, ru->rhs[j]))
-                offer(ru->rhs[j], score, items_out, scores_out, &n, top_n);
-    }
-    *nout = n;
-    return CRM_OK;
 }
