@@ -198,16 +198,20 @@ size_t crm_dtree_hist_len(const crm_dtree_grower *g);
 /* Zeroes hist and counts this rank's rows into it: for each row in a node
  * counted at this level, hist[((slot * B) + off_j + code) * 2 + label]++,
  * where B = sum (nbins + 1), off_j the sum over earlier features, code the
- * row's bin (missing at nbins[j]). bins may be NULL when n is 0. CRM_EINVAL
- * for NULL, done, a label other than 0/1, a code >= nbins (other than
- * missing) or a node id the grower does not know; hist is then unspecified. */
+ * row's bin (missing at nbins[j]). The rows that count are listed first
+ * (16 bytes each, allocated per call), then every feature is counted over
+ * the list, threads over features. bins may be NULL when n is 0.
+ * CRM_EINVAL for NULL, done, a label other than 0/1 or a node id the
+ * grower does not know (any row), or a code >= nbins other than missing (a
+ * row that counts); CRM_ERANGE for n above 2^32 - 1 rows on one rank;
+ * CRM_ENOMEM. hist is then unspecified. */
 crm_status crm_dtree_histograms(const crm_dtree_grower *g, const uint8_t *bins,
                                 const uint8_t *labels, size_t n,
                                 const int32_t *node_of_row, int64_t *hist);
 
 /* As crm_dtree_histograms, but row i adds weights[i] instead of 1 (weights
  * NULL: all 1, the same as crm_dtree_histograms). Weight 0 leaves a row out
- * of every count (its code and label are still checked); the row is still
+ * of every count (its label is still checked, its codes are not); the row is still
  * moved by crm_dtree_partition. Counts stay exact int64, so the rank sum and
  * the tree are the same for any partition of the rows; with integer
  * weights the tree is the one grown from each row repeated weights[i]

@@ -17,6 +17,9 @@
  * on it: every loop writes disjoint outputs. */
 #define DTREE_PARALLEL_MIN 65536
 
+/* omp_get_max_threads(), 1 without OpenMP. */
+int dtree_max_threads(void);
+
 #include "algorithms/dtree/dtree.h"
 
 /* Where an open node's histogram comes from. */
