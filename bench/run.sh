@@ -14,7 +14,8 @@
 #                  is the issue's headline size, ~10 minutes here)
 #   --peers        also run the peer scripts (--quick with --quick)
 #   --update-docs  also put the tables into docs/BENCHMARKS.md, between
-#                  the markers of its section "The driver's tables"
+#                  the markers for this size in its section "The
+#                  driver's tables"
 set -eu
 cd "$(dirname "$0")/.."
 customers=1000000
@@ -130,7 +131,17 @@ if "tree" in s and "trees" in s["tree"]:
     out.append("\"tree_features\": %d" % len(s["tree"]["importance"]))
 print(", ".join(out))' \
         "$work/$dir/run.json")
-    record "{\"bench\": \"$1\", \"customers\": $customers, \"ranks\": $np, \"threads\": $th, \"wall_s\": $wall, \"peak_rss_mb\": $((rss_kb / 1024)), $stages}"
+    # bytes: the store's size is what the job reads at most, the output
+    # folder's what it writes
+    store_b=$(stat -c %s "$work/big.h5")
+    out_b=$(du -sb "$work/$dir" | cut -f1)
+    rates=$(/usr/bin/python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))["phase_seconds"]
+n, wall, rb, wb = int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+print("\"customers_per_s\": %.0f, \"read_mb_per_s\": %.1f, \"write_mb_per_s\": %.1f" % (
+    n / wall, rb / 1e6 / max(d["read"]["max"], 1e-9), wb / 1e6 / max(d["write"]["max"], 1e-9)))' \
+        "$work/$dir/run.json" "$customers" "$wall" "$store_b" "$out_b")
+    record "{\"bench\": \"$1\", \"customers\": $customers, \"ranks\": $np, \"threads\": $th, \"wall_s\": $wall, \"peak_rss_mb\": $((rss_kb / 1024)), $rates, $stages}"
 }
 for shape in 1:1 1:2 2:1 4:1; do
     rm -rf "$work/out" "$work/rescored" "$work/trained"
@@ -150,9 +161,10 @@ print("|---|---|---|---|")
 for r in rows:
     if r.get("bench") in ("nightly", "rescore"):
         what = "nightly training job" if r["bench"] == "nightly" else "nightly rescoring (trained models)"
-        print("| %s, %d customers | %dx%d | %.1f s | peak RSS %d MB; %s |" % (
+        print("| %s, %d customers | %dx%d | %.1f s | %.0f customers/s; peak RSS %d MB per rank; read %.0f MB/s, write %.0f MB/s; %s |" % (
             what, r["customers"], r["ranks"], r["threads"], r["wall_s"],
-            r["peak_rss_mb"], ", ".join("%s %.1f s" % (k[:-2], v)
+            r["customers_per_s"], r["peak_rss_mb"], r["read_mb_per_s"],
+            r["write_mb_per_s"], ", ".join("%s %.1f s" % (k[:-2], v)
                                        for k, v in r.items() if k.endswith("_s") and k != "wall_s")))
     else:
         name = r["kernel"] + (" k=%d" % r["k"] if "k" in r else "")
@@ -173,8 +185,12 @@ if [ "$update" = 1 ]; then
     /usr/bin/python3 - docs/BENCHMARKS.md "$tables" "$customers" <<'PY'
 import subprocess, sys, time
 doc, tables, n = sys.argv[1], open(sys.argv[2]).read(), int(sys.argv[3])
-begin, end = "<!-- bench/run.sh:begin -->", "<!-- bench/run.sh:end -->"
+begin = "<!-- bench/run.sh:begin %d -->" % n
+end = "<!-- bench/run.sh:end %d -->" % n
 text = open(doc).read()
+if begin not in text:
+    sys.exit("docs/BENCHMARKS.md has no block for %d customers: add the "
+             "lines %s and %s where it belongs" % (n, begin, end))
 head, rest = text.split(begin)
 _, tail = rest.split(end)
 sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"],

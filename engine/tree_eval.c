@@ -196,6 +196,7 @@ crm_status crm_tree_evaluate(crm_run *run, const crm_tree_data *d,
     rc = all_groups(run, d, prob, role, &g, &n);
     if (rc == CRM_OK && n == 0) {
         cJSON_AddNumberToObject(js, "rows", 0);
+        free(g);
         free(lift);
         return CRM_OK;
     }
