@@ -88,77 +88,95 @@ static crm_status save_nodes(const crm_tree_model *m, crm_store *st,
     return rc;
 }
 
-static crm_status save_features(const crm_tree_model *m, crm_store *st,
-                                crm_error *err)
+/* /tree_features: one row per feature, its name and kind. */
+static crm_status save_feature_table(const crm_tree_model *m, crm_store *st,
+                                     crm_error *err)
 {
-    size_t ne = 0, nc = 0;
-    for (size_t j = 0; j < m->d; j++) {
-        ne += m->feat[j].nedges;
-        nc += m->feat[j].ncat;
-    }
     int32_t *code = calloc(m->d + 1, sizeof *code);
     int32_t *cat = calloc(m->d + 1, sizeof *cat);
-    int32_t *efeat = calloc(ne + 1, sizeof *efeat);
-    double *edge = calloc(ne + 1, sizeof *edge);
-    int32_t *cfeat = calloc(nc + 1, sizeof *cfeat);
-    int32_t *ccode = calloc(nc + 1, sizeof *ccode);
-    int32_t *cidx = calloc(nc + 1, sizeof *cidx);
-    const char **fname = calloc(m->d + 1, sizeof *fname);
-    const char **cname = calloc(nc + 1, sizeof *cname);
-    crm_status rc = (code && cat && efeat && edge && cfeat && ccode && cidx &&
-                     fname && cname)
-                        ? CRM_OK
-                        : CRM_ENOMEM;
-    for (size_t j = 0, e = 0, c = 0; rc == CRM_OK && j < m->d; j++) {
-        const crm_tree_feature *f = &m->feat[j];
+    const char **name = calloc(m->d + 1, sizeof *name);
+    crm_status rc = (code && cat && name) ? CRM_OK : CRM_ENOMEM;
+    for (size_t j = 0; rc == CRM_OK && j < m->d; j++) {
         code[j] = (int32_t)j;
-        cat[j] = f->categorical;
-        fname[j] = f->name;
-        for (size_t k = 0; k < f->nedges; k++, e++) {
-            efeat[e] = (int32_t)j;
-            edge[e] = f->edges[k];
-        }
-        for (size_t k = 0; k < f->ncat; k++, c++) {
-            cfeat[c] = (int32_t)j;
-            ccode[c] = (int32_t)k;
-            cidx[c] = (int32_t)c;
-            cname[c] = f->cats[k];
-        }
+        cat[j] = m->feat[j].categorical;
+        name[j] = m->feat[j].name;
     }
     const crm_comm self = crm_comm_self();
-    const crm_column fc[] = {
+    const crm_column cols[] = {
         {.name = "feature", .type = CRM_TYPE_INT32, .data = code,
-         .dict = fname, .ndict = m->d},
+         .dict = name, .ndict = m->d},
         {.name = "categorical", .type = CRM_TYPE_INT32, .data = cat}};
-    const crm_column ec[] = {
-        {.name = "feature", .type = CRM_TYPE_INT32, .data = efeat},
-        {.name = "edge", .type = CRM_TYPE_FLOAT64, .data = edge}};
-    const crm_column cc[] = {
-        {.name = "feature", .type = CRM_TYPE_INT32, .data = cfeat},
-        {.name = "code", .type = CRM_TYPE_INT32, .data = ccode},
-        {.name = "category", .type = CRM_TYPE_INT32, .data = cidx,
-         .dict = cname, .ndict = nc}};
-    const crm_table tf = {.nrows = m->d, .ncols = 2, .cols = fc};
-    const crm_table te = {.nrows = ne, .ncols = 2, .cols = ec};
-    const crm_table tc = {.nrows = nc, .ncols = 3, .cols = cc};
+    const crm_table t = {.nrows = m->d, .ncols = 2, .cols = cols};
     if (rc == CRM_OK)
-        rc = crm_store_write(st, "/tree_features", &tf, &self, 0, H5P_DEFAULT,
+        rc = crm_store_write(st, "/tree_features", &t, &self, 0, H5P_DEFAULT,
                              err);
-    if (rc == CRM_OK)
-        rc = crm_store_write(st, "/tree_edges", &te, &self, 0, H5P_DEFAULT,
-                             err);
-    if (rc == CRM_OK)
-        rc = crm_store_write(st, "/tree_categories", &tc, &self, 0,
-                             H5P_DEFAULT, err);
-    free(cname);
-    free(fname);
-    free(cidx);
-    free(ccode);
-    free(cfeat);
-    free(edge);
-    free(efeat);
+    free(name);
     free(cat);
     free(code);
+    return rc;
+}
+
+/* /tree_edges: every numeric feature's edges, feature by feature. */
+static crm_status save_edges(const crm_tree_model *m, crm_store *st,
+                             crm_error *err)
+{
+    size_t ne = 0;
+    for (size_t j = 0; j < m->d; j++)
+        ne += m->feat[j].nedges;
+    int32_t *feature = calloc(ne + 1, sizeof *feature);
+    double *edge = calloc(ne + 1, sizeof *edge);
+    crm_status rc = (feature && edge) ? CRM_OK : CRM_ENOMEM;
+    for (size_t j = 0, e = 0; rc == CRM_OK && j < m->d; j++)
+        for (size_t k = 0; k < m->feat[j].nedges; k++, e++) {
+            feature[e] = (int32_t)j;
+            edge[e] = m->feat[j].edges[k];
+        }
+    const crm_comm self = crm_comm_self();
+    const crm_column cols[] = {
+        {.name = "feature", .type = CRM_TYPE_INT32, .data = feature},
+        {.name = "edge", .type = CRM_TYPE_FLOAT64, .data = edge}};
+    const crm_table t = {.nrows = ne, .ncols = 2, .cols = cols};
+    if (rc == CRM_OK)
+        rc = crm_store_write(st, "/tree_edges", &t, &self, 0, H5P_DEFAULT,
+                             err);
+    free(edge);
+    free(feature);
+    return rc;
+}
+
+/* /tree_categories: every categorical feature's categories by code. */
+static crm_status save_categories(const crm_tree_model *m, crm_store *st,
+                                  crm_error *err)
+{
+    size_t nc = 0;
+    for (size_t j = 0; j < m->d; j++)
+        nc += m->feat[j].ncat;
+    int32_t *feature = calloc(nc + 1, sizeof *feature);
+    int32_t *code = calloc(nc + 1, sizeof *code);
+    int32_t *index = calloc(nc + 1, sizeof *index);
+    const char **name = calloc(nc + 1, sizeof *name);
+    crm_status rc = (feature && code && index && name) ? CRM_OK : CRM_ENOMEM;
+    for (size_t j = 0, c = 0; rc == CRM_OK && j < m->d; j++)
+        for (size_t k = 0; k < m->feat[j].ncat; k++, c++) {
+            feature[c] = (int32_t)j;
+            code[c] = (int32_t)k;
+            index[c] = (int32_t)c;
+            name[c] = m->feat[j].cats[k];
+        }
+    const crm_comm self = crm_comm_self();
+    const crm_column cols[] = {
+        {.name = "feature", .type = CRM_TYPE_INT32, .data = feature},
+        {.name = "code", .type = CRM_TYPE_INT32, .data = code},
+        {.name = "category", .type = CRM_TYPE_INT32, .data = index,
+         .dict = name, .ndict = nc}};
+    const crm_table t = {.nrows = nc, .ncols = 3, .cols = cols};
+    if (rc == CRM_OK)
+        rc = crm_store_write(st, "/tree_categories", &t, &self, 0,
+                             H5P_DEFAULT, err);
+    free(name);
+    free(index);
+    free(code);
+    free(feature);
     return rc;
 }
 
@@ -167,7 +185,11 @@ crm_status crm_tree_model_save(const crm_tree_model *m, crm_store *st,
 {
     crm_status rc = save_nodes(m, st, err);
     if (rc == CRM_OK)
-        rc = save_features(m, st, err);
+        rc = save_feature_table(m, st, err);
+    if (rc == CRM_OK)
+        rc = save_edges(m, st, err);
+    if (rc == CRM_OK)
+        rc = save_categories(m, st, err);
     if (rc == CRM_OK)
         rc = crm_store_set_attr_text(st, "/tree_nodes", "target", m->target,
                                      err);
