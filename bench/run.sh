@@ -138,7 +138,7 @@ print(", ".join(out))' \
     rates=$(/usr/bin/python3 -c 'import json,sys
 d = json.load(open(sys.argv[1]))["phase_seconds"]
 n, wall, rb, wb = int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-print("\"customers_per_s\": %.0f, \"read_mb_per_s\": %.1f, \"write_mb_per_s\": %.1f" % (
+print("\"customers_per_sec\": %.0f, \"read_mb_per_sec\": %.1f, \"write_mb_per_sec\": %.1f" % (
     n / wall, rb / 1e6 / max(d["read"]["max"], 1e-9), wb / 1e6 / max(d["write"]["max"], 1e-9)))' \
         "$work/$dir/run.json" "$customers" "$wall" "$store_b" "$out_b")
     record "{\"bench\": \"$1\", \"customers\": $customers, \"ranks\": $np, \"threads\": $th, \"wall_s\": $wall, \"peak_rss_mb\": $((rss_kb / 1024)), $rates, $stages}"
@@ -163,8 +163,8 @@ for r in rows:
         what = "nightly training job" if r["bench"] == "nightly" else "nightly rescoring (trained models)"
         print("| %s, %d customers | %dx%d | %.1f s | %.0f customers/s; peak RSS %d MB per rank; read %.0f MB/s, write %.0f MB/s; %s |" % (
             what, r["customers"], r["ranks"], r["threads"], r["wall_s"],
-            r["customers_per_s"], r["peak_rss_mb"], r["read_mb_per_s"],
-            r["write_mb_per_s"], ", ".join("%s %.1f s" % (k[:-2], v)
+            r["customers_per_sec"], r["peak_rss_mb"], r["read_mb_per_sec"],
+            r["write_mb_per_sec"], ", ".join("%s %.1f s" % (k[:-2], v)
                                        for k, v in r.items() if k.endswith("_s") and k != "wall_s")))
     else:
         name = r["kernel"] + (" k=%d" % r["k"] if "k" in r else "")
