@@ -59,38 +59,53 @@ static void names_free(rules_names *rn)
     free(rn->feature);
 }
 
-static const crm_dtree_model *sort_tree; /* for cmp_leaf; rank 0, serial */
+typedef struct leaf_rank {
+    double prob;
+    int32_t id;
+} leaf_rank;
 
 /* Riskiest rule first, then by id. */
 static int cmp_leaf(const void *a, const void *b)
 {
-    const crm_dtree_node *x = &sort_tree->nodes[*(const int32_t *)a];
-    const crm_dtree_node *y = &sort_tree->nodes[*(const int32_t *)b];
+    const leaf_rank *x = a, *y = b;
     if (x->prob != y->prob)
         return x->prob < y->prob ? 1 : -1;
-    return (*(const int32_t *)a > *(const int32_t *)b) -
-           (*(const int32_t *)a < *(const int32_t *)b);
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* One line "rule ID: IF ..." (the text sized by a query first). */
+static crm_status write_rule(FILE *fp, const crm_dtree_model *tr,
+                             const rules_names *rn, int32_t id,
+                             crm_error *err)
+{
+    size_t len = 0;
+    crm_status rc = crm_dtree_rule_text(tr, &rn->names, id, NULL, 0, &len);
+    if (rc != CRM_OK && rc != CRM_ERANGE)
+        return rc;
+    char *buf = malloc(len + 1);
+    if (buf == NULL)
+        return CRM_ENOMEM;
+    rc = crm_dtree_rule_text(tr, &rn->names, id, buf, len + 1, &len);
+    if (rc == CRM_OK && fprintf(fp, "rule %d: %s\n", id, buf) < 0)
+        rc = crm_error_set(err, CRM_EIO, "cannot write the rules");
+    free(buf);
+    return rc;
 }
 
 static crm_status write_tree_rules(FILE *fp, const crm_dtree_model *tr,
                                    const rules_names *rn, crm_error *err)
 {
-    int32_t *leaves = malloc((tr->nnodes + 1) * sizeof *leaves);
-    char *buf = malloc(65536);
-    size_t nl = 0, len = 0;
-    crm_status rc = (leaves && buf) ? CRM_OK : CRM_ENOMEM;
-    for (size_t k = 0; rc == CRM_OK && k < tr->nnodes; k++)
+    leaf_rank *leaves = malloc((tr->nnodes + 1) * sizeof *leaves);
+    if (leaves == NULL)
+        return CRM_ENOMEM;
+    size_t nl = 0;
+    for (size_t k = 0; k < tr->nnodes; k++)
         if (tr->nodes[k].feature < 0)
-            leaves[nl++] = (int32_t)k;
-    sort_tree = tr;
-    if (rc == CRM_OK)
-        qsort(leaves, nl, sizeof *leaves, cmp_leaf);
-    for (size_t i = 0; rc == CRM_OK && i < nl; i++) {
-        rc = crm_dtree_rule_text(tr, &rn->names, leaves[i], buf, 65536, &len);
-        if (rc == CRM_OK && fprintf(fp, "rule %d: %s\n", leaves[i], buf) < 0)
-            rc = crm_error_set(err, CRM_EIO, "cannot write the rules");
-    }
-    free(buf);
+            leaves[nl++] = (leaf_rank){tr->nodes[k].prob, (int32_t)k};
+    qsort(leaves, nl, sizeof *leaves, cmp_leaf);
+    crm_status rc = CRM_OK;
+    for (size_t i = 0; rc == CRM_OK && i < nl; i++)
+        rc = write_rule(fp, tr, rn, leaves[i].id, err);
     free(leaves);
     return rc;
 }

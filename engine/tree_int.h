@@ -102,6 +102,19 @@ void crm_tree_customer_text(const crm_run *run, size_t i, char *buf,
 
 /* ---- tree_bins.c ------------------------------------------------------ */
 
+/* A value to sort: the order-preserving key of a double
+ * (crm_quantiles_key), and a label riding along. */
+typedef struct crm_tree_keyed {
+    uint64_t key;
+    uint8_t label;
+} crm_tree_keyed;
+
+/* LSD radix sort of rows[0..n) by key, one byte per pass, skipping bytes
+ * every key shares; tmp holds n rows. Returns the sorted array (rows or
+ * tmp). A million rows sort in ~10 ms, where qsort took 0.1 s. */
+crm_tree_keyed *crm_tree_sort_keyed(crm_tree_keyed *rows, crm_tree_keyed *tmp,
+                                    size_t n);
+
 /* The model's features from the training rows of d: numeric edges from a
  * sample (CRM_TREE_BIN_SAMPLE rows chosen by key), categorical names
  * copied. Collective. */
