@@ -7,7 +7,11 @@
  * the same labels bit for bit, and a sample of rows is checked against a
  * double-precision scan, so a fast wrong answer fails. Reports the median
  * seconds of one plain assign (iterations 1..iters-1) with GFLOP/s counted
- * as 3 n k d per full pass, and the same for the bounded assign.
+ * as 3 n k d per full pass, and the same for the bounded assign. A third
+ * side runs the training step (crm_kmeans_step, the centres moved by the
+ * rows that changed cluster): its labels must equal the plain ones bit for
+ * bit and its running counts the plain counts exactly, its running sums
+ * within 1e-9 relative.
  * Usage: bench_kmeans [rows 1000000] [cols 16] [k 8] [iters 10] [seed 1] */
 #include "bench/bench.h"
 
@@ -88,6 +92,31 @@ static int make_side(side *s, size_t n, size_t d, size_t k, size_t iters,
     return !s->label || !s->dist2 || !s->parts || !s->t;
 }
 
+/* The step side: running += the reduced change; 0 when the counts match
+ * tot exactly and the sums within 1e-9 relative. */
+static int step_check(side *s, const float *x, size_t n, size_t k, size_t d,
+                      const float *c, double *running, const double *tot,
+                      double *dt)
+{
+    const crm_comm self = crm_comm_self();
+    const size_t len = crm_kmeans_partial_len(k, d);
+    const size_t nb = crm_kmeans_nblocks(n, BLOCK_ROWS);
+    double *change = malloc(len * sizeof *change);
+    const double t0 = bench_now();
+    int bad = change == NULL ||
+              crm_kmeans_step(s->w, x, n, c, s->label, s->parts) != CRM_OK ||
+              crm_reduce_blocks(&self, s->parts, nb, 0, (int64_t)nb, len,
+                                change) != CRM_OK;
+    *dt = bench_now() - t0;
+    for (size_t i = 0; !bad && i < k * d + k; i++) {
+        running[i] += change[i];
+        const double tol = i < k * d ? 1e-9 * (1.0 + fabs(tot[i])) : 0.0;
+        bad = fabs(running[i] - tot[i]) > tol;
+    }
+    free(change);
+    return bad;
+}
+
 static double timed_assign(side *s, const float *x, size_t n,
                            const float *c)
 {
@@ -111,9 +140,12 @@ int main(int argc, char **argv)
     const size_t len = crm_kmeans_partial_len(k, d);
     double *tot = malloc(len * sizeof *tot);
     size_t *empty = malloc(k * sizeof *empty), nempty = 0, searched = 0;
-    side s[2] = {{0}, {0}};
-    if (!x || !c || !tot || !empty || make_side(&s[0], n, d, k, iters, 0) ||
-        make_side(&s[1], n, d, k, iters, 1))
+    side s[3] = {{0}, {0}, {0}};
+    double *running = calloc(len, sizeof *running);
+    if (!x || !c || !tot || !empty || !running ||
+        make_side(&s[0], n, d, k, iters, 0) ||
+        make_side(&s[1], n, d, k, iters, 1) ||
+        make_side(&s[2], n, d, k, iters, 1))
         return 1;
     for (size_t q = 0; q < k; q++)
         memcpy(c + q * d, x + (q * (n / k)) * d, d * sizeof *c);
@@ -134,23 +166,32 @@ int main(int argc, char **argv)
         if (it > 0)
             searched += crm_kmeans_work_full_rows(s[1].w);
         if (crm_reduce_blocks(&self, s[0].parts, nb, 0, (int64_t)nb, len,
-                              tot) != CRM_OK)
+                              tot) != CRM_OK ||
+            step_check(&s[2], x, n, k, d, c, running, tot, &s[2].t[it]) ||
+            memcmp(s[0].label, s[2].label, n * sizeof(int32_t)) != 0) {
+            fprintf(stderr, "bench_kmeans: step differs at iteration %zu\n",
+                    it);
             return 1;
+        }
         crm_kmeans_finish(tot, k, d, c, empty, &nempty, &inertia, &shift);
     }
     const double first_accel = s[1].t[0];
     const double plain = bench_median(s[0].t + 1, iters - 1);
     const double accel = bench_median(s[1].t + 1, iters - 1);
+    const double stepped = bench_median(s[2].t + 1, iters - 1);
     const double flops = 3.0 * (double)n * (double)k * (double)d;
     char extra[512];
     snprintf(extra, sizeof extra,
              "\"cols\": %zu, \"k\": %zu, \"block_rows\": %d, \"iters\": %zu, "
              "\"gflops_plain\": %.2f, \"accel_median_s\": %.6f, "
              "\"accel_first_s\": %.6f, \"gflops_accel_equiv\": %.2f, "
-             "\"accel_speedup\": %.2f, \"searched_frac\": %.4f, "
+             "\"accel_speedup\": %.2f, \"step_median_s\": %.6f, "
+             "\"gflops_step_equiv\": %.2f, \"step_speedup\": %.2f, "
+             "\"searched_frac\": %.4f, "
              "\"inertia\": %.6e, \"verified\": true",
              d, k, BLOCK_ROWS, iters, flops / plain / 1e9, accel,
-             first_accel, flops / accel / 1e9, plain / accel,
+             first_accel, flops / accel / 1e9, plain / accel, stepped,
+             flops / stepped / 1e9, plain / stepped,
              (double)searched / (double)(n * (iters - 1)), inertia);
     bench_report("kmeans_assign", (long long)n, s[0].t + 1, iters - 1, extra);
     return 0;

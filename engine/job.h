@@ -49,6 +49,7 @@ typedef struct crm_job_kmeans {
     crm_strlist log1p;     /* features to pass through signed log1p */
     int zscore;            /* scaling = zscore (1, default) or none (0) */
     crm_kmeans_init init;  /* seeding (auto) */
+    int local_trials;      /* k-means++ candidates per centre, 0 = auto */
     int k;                 /* clusters; 0 means auto */
     int k_min, k_max;      /* range tried by k = auto (2..10) */
     int n_init;            /* restarts, best inertia kept (3) */

@@ -116,6 +116,19 @@ static crm_status kmeans_init(parse_state *ps, const char *v)
     return CRM_OK;
 }
 
+static crm_status kmeans_local_trials(parse_state *ps, const char *v)
+{
+    long long x = 0;
+    if (strcmp(v, "auto") == 0)
+        ps->job->kmeans.local_trials = 0;
+    else if (crm_job_parse_int(v, 1, 16, &x))
+        ps->job->kmeans.local_trials = (int)x;
+    else
+        return crm_job_fail(ps, "local_trials", "expected an integer from 1 "
+                            "to 16 or auto, got \"%s\"", v);
+    return CRM_OK;
+}
+
 static crm_status kmeans_k(parse_state *ps, const char *v)
 {
     long long x = 0;
@@ -251,6 +264,7 @@ static const key_entry keys[] = {
     {"kmeans", "scaling", kmeans_scaling},
     {"kmeans", "k", kmeans_k},
     {"kmeans", "init", kmeans_init},
+    {"kmeans", "local_trials", kmeans_local_trials},
     {"kmeans", "k_min", kmeans_k_min},
     {"kmeans", "k_max", kmeans_k_max},
     {"kmeans", "n_init", kmeans_n_init},

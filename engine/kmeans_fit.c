@@ -8,6 +8,7 @@
 #include "algorithms/kmeans/kmeans.h"
 #include "core/rng.h"
 #include "engine/kmeans_fit_int.h"
+#include "engine/log.h"
 
 static crm_status row_starts(crm_kmeans_ctx *c)
 {
@@ -59,16 +60,44 @@ static double shift_ss(const float *a, const float *b, size_t len)
     return ss;
 }
 
-/* One assignment over all ranks: labels, distances, reduced partials. */
+/* One assignment over all ranks: labels, distances, reduced partials
+ * (c->total, which also becomes the running total of the next steps). */
 static crm_status assign(crm_kmeans_ctx *c, const float *centres, int32_t *label,
                          float *dist2)
 {
+    const size_t len = crm_kmeans_partial_len(c->k, c->d);
     crm_status rc = crm_kmeans_assign(c->work, c->x, c->n, centres, label,
                                       dist2, c->parts);
     if ((rc = crm_mpi_agree(c->run->mpi, rc, NULL)) != CRM_OK)
         return rc;
-    return crm_run_reduce(c->run, c->parts,
-                          crm_kmeans_partial_len(c->k, c->d), c->total);
+    rc = crm_run_reduce(c->run, c->parts, len, c->total);
+    if (rc == CRM_OK)
+        memcpy(c->running, c->total, len * sizeof *c->total);
+    return rc;
+}
+
+/* One training step over all ranks: labels, and c->total = the running
+ * sums and counts after adding the step's reduced change (the same
+ * additions on every rank). A cluster left empty gets exact zero sums, so
+ * no rounding residue outlives its rows. The inertia slot is 0. */
+static crm_status step(crm_kmeans_ctx *c, const float *centres,
+                       int32_t *label)
+{
+    const size_t k = c->k, d = c->d, len = crm_kmeans_partial_len(k, d);
+    crm_status rc = crm_kmeans_step(c->work, c->x, c->n, centres, label,
+                                    c->parts);
+    if ((rc = crm_mpi_agree(c->run->mpi, rc, NULL)) != CRM_OK)
+        return rc;
+    if ((rc = crm_run_reduce(c->run, c->parts, len, c->total)) != CRM_OK)
+        return rc;
+    for (size_t i = 0; i < k * d + k; i++)
+        c->running[i] += c->total[i];
+    for (size_t q = 0; q < k; q++)
+        if (c->running[k * d + q] == 0.0)
+            memset(c->running + q * d, 0, d * sizeof *c->running);
+    c->running[k * d + k] = 0.0;
+    memcpy(c->total, c->running, len * sizeof *c->total);
+    return CRM_OK;
 }
 
 /* Lloyd from the given centres until the centres move less than tol or
@@ -80,7 +109,7 @@ static crm_status lloyd(crm_kmeans_ctx *c, crm_kmeans_fit *fit)
     crm_status rc = CRM_OK;
     fit->converged = 0;
     for (fit->iterations = 0; rc == CRM_OK && fit->iterations < max_iter;) {
-        if ((rc = assign(c, fit->centres, fit->label, fit->dist2)) != CRM_OK)
+        if ((rc = step(c, fit->centres, fit->label)) != CRM_OK)
             break;
         memcpy(c->prev, fit->centres, c->k * c->d * sizeof *c->prev);
         size_t nempty = 0;
@@ -88,6 +117,9 @@ static crm_status lloyd(crm_kmeans_ctx *c, crm_kmeans_fit *fit)
         crm_kmeans_finish(c->total, c->k, c->d, fit->centres, c->empty,
                           &nempty, &inertia, &max_shift2);
         fit->iterations++;
+        if (nempty > 0) /* the step left the distances out */
+            crm_kmeans_distances(c->x, c->n, c->d, c->prev, fit->label,
+                                 fit->dist2);
         for (size_t e = 0; rc == CRM_OK && e < nempty; e++)
             rc = farthest(c, fit->dist2, fit->centres + c->empty[e] * c->d);
         fit->reseeded += (int64_t)nempty;
@@ -138,6 +170,7 @@ static void ctx_free(crm_kmeans_ctx *c)
     free(c->prev);
     free(c->mind2);
     free(c->sums);
+    free(c->running);
     free(c->total);
     free(c->parts);
     free(c->start);
@@ -155,11 +188,13 @@ static crm_status ctx_init(crm_kmeans_ctx *c, crm_run *run, const float *x, size
     crm_status rc = crm_kmeans_work_create(n, d, k, (size_t)B, &c->work);
     c->parts = malloc((nlocal * len + 1) * sizeof *c->parts);
     c->total = malloc((len + 1) * sizeof *c->total);
+    c->running = calloc(len + 1, sizeof *c->running);
     c->sums = malloc((c->nblocks + 1) * sizeof *c->sums);
     c->mind2 = malloc((n + 1) * sizeof *c->mind2);
     c->prev = malloc((k * d + 1) * sizeof *c->prev);
     c->empty = malloc((k + 1) * sizeof *c->empty);
-    if (rc == CRM_OK && (!c->parts || !c->total || !c->sums || !c->mind2 ||
+    if (rc == CRM_OK && (!c->parts || !c->total || !c->running || !c->sums ||
+                         !c->mind2 ||
                          !c->prev || !c->empty))
         rc = CRM_ENOMEM;
     if ((rc = crm_mpi_agree(run->mpi, rc, NULL)) == CRM_OK)
@@ -233,6 +268,7 @@ crm_status crm_kmeans_train(crm_run *run, const float *x, size_t n, size_t d,
         rc = mean_variance(&c, &mean_var);
     c.tol_ss = run->job->kmeans.tol * mean_var;
     int64_t reseeded = 0;
+    double t_seed = 0.0, t_lloyd = 0.0;
     for (int r = 0; rc == CRM_OK && r < run->job->kmeans.n_init; r++) {
         if (cand == NULL && (cand = fit_alloc(n, d, k)) == NULL)
             rc = CRM_ENOMEM;
@@ -240,9 +276,13 @@ crm_status crm_kmeans_train(crm_run *run, const float *x, size_t n, size_t d,
             break;
         cand->reseeded = 0;
         cand->restart = r;
+        const double t0 = crm_log_now();
         rc = crm_kmeans_seed(&c, restart_stream(k, r), cand->centres);
+        const double t1 = crm_log_now();
         if (rc == CRM_OK)
             rc = lloyd(&c, cand);
+        t_seed += t1 - t0;
+        t_lloyd += crm_log_now() - t1;
         reseeded += rc == CRM_OK ? cand->reseeded : 0;
         if (rc == CRM_OK)
             keep_better(&best, &cand);
@@ -254,6 +294,8 @@ crm_status crm_kmeans_train(crm_run *run, const float *x, size_t n, size_t d,
         return rc;
     }
     best->reseeded = reseeded;
+    best->seconds_seed = t_seed;
+    best->seconds_lloyd = t_lloyd;
     best->total_ss = mean_var * (double)d * (double)run->ncustomers;
     *out = best;
     return CRM_OK;

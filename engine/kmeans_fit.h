@@ -27,6 +27,8 @@ typedef struct crm_kmeans_fit {
     int converged;      /* 1 when tol stopped it, 0 at max_iter */
     int64_t reseeded;   /* empty clusters re-seeded, all restarts */
     double total_ss;    /* sum of squares about the mean (training only) */
+    double seconds_seed;  /* this rank's time seeding, all restarts */
+    double seconds_lloyd; /* this rank's time in Lloyd, all restarts */
 } crm_kmeans_fit;
 
 /* Trains k clusters on x (this rank's n x d scaled rows) with n_init

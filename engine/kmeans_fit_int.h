@@ -20,6 +20,8 @@ typedef struct crm_kmeans_ctx {
     crm_kmeans_work *work;
     double *parts;          /* local blocks x partial_len */
     double *total;          /* partial_len */
+    double *running;        /* partial_len: the sums and counts of the
+                             * current labels (steps add their changes) */
     double *sums;           /* every block's k-means++ weight */
     float *mind2;           /* n */
     float *prev;            /* k x d centres before an update */

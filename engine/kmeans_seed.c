@@ -1,7 +1,8 @@
 /* engine/kmeans_seed.c — initial centres, identical at any rank count.
  *
  * k-means++ (Arthur & Vassilvitskii 2007) draws k centres one at a time, a
- * pass over the data each. k-means|| (Bahmani et al. 2012) instead samples
+ * pass over the data each, keeping the best of a few candidates per centre
+ * (greedy k-means++, as scikit-learn does). k-means|| (Bahmani et al. 2012) instead samples
  * about 2k candidates per round for a few rounds, each customer kept
  * independently with probability 2k d^2 / phi, weights every candidate by
  * the customers nearest to it, and reduces the candidates to k centres by
@@ -59,42 +60,91 @@ static crm_status pick_in_block(crm_kmeans_ctx *c, size_t gb, double residual,
     return rc == CRM_OK ? crm_kmeans_ctx_fetch(c, row, centre) : rc;
 }
 
-/* k-means++ (Arthur & Vassilvitskii 2007): the first centre uniform, each
- * next one drawn with probability proportional to the squared distance to
- * the nearest centre so far. Draw j of restart `stream` is
- * crm_rng_unit(seed, stream, j), whatever the partitioning. */
+/* Candidates per centre: the job's local_trials, or scikit-learn's rule
+ * 2 + floor(ln k), at most CRM_KMEANSPP_MAX_TRIALS. */
+static size_t local_trials(const crm_kmeans_ctx *c)
+{
+    const int set = c->run->job->kmeans.local_trials;
+    const size_t t = set > 0 ? (size_t)set : 2 + (size_t)log((double)c->k);
+    return t < CRM_KMEANSPP_MAX_TRIALS ? t : CRM_KMEANSPP_MAX_TRIALS;
+}
+
+/* One row drawn with probability proportional to mind2 (the block sums
+ * in c->sums), for u in [0, 1); uniform when every row sits on a centre. */
+static crm_status draw_row(crm_kmeans_ctx *c, double u, float *centre)
+{
+    size_t gb = 0;
+    double residual = 0;
+    crm_kmeanspp_pick_block(c->sums, c->nblocks, u, &gb, &residual);
+    if (gb == c->nblocks)
+        return crm_kmeans_ctx_fetch(
+            c, (int64_t)(u * (double)c->run->ncustomers), centre);
+    return pick_in_block(c, gb, residual, centre);
+}
+
+/* Of ntrials candidates, the index of the one whose potential (the tree
+ * sum over all blocks, the same on every rank) is least; ties: the lowest. */
+static crm_status best_trial(crm_kmeans_ctx *c, const float *cands,
+                             size_t ntrials, double *pots, double *total,
+                             size_t *best)
+{
+    crm_status rc = crm_kmeanspp_trials(c->x, c->n, c->d,
+                                        (size_t)c->run->block_rows, cands,
+                                        ntrials, c->mind2, pots);
+    if ((rc = crm_mpi_agree(c->run->mpi, rc, NULL)) == CRM_OK)
+        rc = crm_run_reduce(c->run, pots, ntrials, total);
+    *best = 0;
+    for (size_t t = 1; rc == CRM_OK && t < ntrials; t++)
+        *best = total[t] < total[*best] ? t : *best;
+    return rc;
+}
+
+/* Greedy k-means++ (Arthur & Vassilvitskii 2007, with scikit-learn's
+ * local trials): the first centre uniform; for each next one, ntrials
+ * rows drawn with probability proportional to the squared distance to the
+ * nearest centre so far, and the one leaving the least potential kept
+ * (local_trials = 1 is plain k-means++). Trial t of centre j draws
+ * crm_rng_unit(seed, stream, j + t 2^32), whatever the partitioning. */
 static crm_status seed_plus_plus(crm_kmeans_ctx *c, uint64_t stream, float *centres)
 {
     const uint64_t seed = c->run->job->seed;
-    const size_t nlocal = crm_run_nblocks(c->run);
-    const double u0 = crm_rng_unit(seed, stream, 0);
-    int64_t first = (int64_t)(u0 * (double)c->run->ncustomers);
-    crm_status rc = crm_kmeans_ctx_fetch(c, first, centres);
+    const size_t nlocal = crm_run_nblocks(c->run), d = c->d;
+    const size_t nt = local_trials(c);
+    float *cands = malloc(nt * d * sizeof *cands);
+    double *pots = malloc((nlocal * nt + 1) * sizeof *pots);
+    double *total = malloc(nt * sizeof *total);
+    crm_status rc = cands && pots && total ? CRM_OK : CRM_ENOMEM;
+    if ((rc = crm_mpi_agree(c->run->mpi, rc, NULL)) == CRM_OK) {
+        const double u0 = crm_rng_unit(seed, stream, 0);
+        rc = crm_kmeans_ctx_fetch(
+            c, (int64_t)(u0 * (double)c->run->ncustomers), centres);
+    }
     crm_kmeanspp_reset(c->mind2, c->n);
     for (size_t j = 1; rc == CRM_OK && j < c->k; j++) {
         double *local = c->parts; /* scratch: nlocal block sums */
-        rc = crm_kmeanspp_update(c->x, c->n, c->d,
-                                 (size_t)c->run->block_rows,
-                                 centres + (j - 1) * c->d, c->mind2, local);
+        rc = crm_kmeanspp_update(c->x, c->n, d, (size_t)c->run->block_rows,
+                                 centres + (j - 1) * d, c->mind2, local);
         if (rc == CRM_OK)
             rc = gather_sums(c, local, nlocal);
-        if (rc != CRM_OK)
-            break;
-        size_t gb = 0;
-        double residual = 0;
-        const double u = crm_rng_unit(seed, stream, j);
-        crm_kmeanspp_pick_block(c->sums, c->nblocks, u, &gb, &residual);
-        if (gb == c->nblocks) /* every customer sits on a centre */
-            rc = crm_kmeans_ctx_fetch(c, (int64_t)(u * (double)c->run->ncustomers),
-                           centres + j * c->d);
-        else
-            rc = pick_in_block(c, gb, residual, centres + j * c->d);
+        for (size_t t = 0; rc == CRM_OK && t < nt; t++)
+            rc = draw_row(c, crm_rng_unit(seed, stream, j + ((uint64_t)t << 32)),
+                          cands + t * d);
+        size_t best = 0;
+        if (rc == CRM_OK && nt > 1)
+            rc = best_trial(c, cands, nt, pots, total, &best);
+        if (rc == CRM_OK)
+            memcpy(centres + j * d, cands + best * d, d * sizeof *centres);
     }
+    free(total);
+    free(pots);
+    free(cands);
     return rc;
 }
 
 
 enum { PAR_ROUNDS = 5, RECLUSTER_ITERS = 30 };
+
+#define CRM_KMEANS_AUTO_PP_MAX_K 64
 
 /* Candidates of k-means||: rows of d floats, and a weight each. */
 typedef struct cands {
@@ -387,10 +437,14 @@ static crm_status seed_parallel(crm_kmeans_ctx *c, uint64_t stream,
 crm_status crm_kmeans_seed(crm_kmeans_ctx *c, uint64_t stream,
                            float *centres)
 {
+    /* auto: measured on 1 M customers x 16 features (docs/BENCHMARKS.md),
+     * greedy k-means++ seeds faster than k-means|| and ends at a lower
+     * inertia up to k = 64; from k = 128 k-means|| starts lower for about
+     * the same time. */
     const int init = c->run->job->kmeans.init;
     const int parallel =
         init == CRM_KMEANS_INIT_PARALLEL ||
-        (init == CRM_KMEANS_INIT_AUTO && c->run->ncustomers > 100000);
+        (init == CRM_KMEANS_INIT_AUTO && c->k > CRM_KMEANS_AUTO_PP_MAX_K);
     return parallel ? seed_parallel(c, stream, centres)
                     : seed_plus_plus(c, stream, centres);
 }

@@ -279,9 +279,9 @@ crm_status crm_stage_kmeans(crm_run *run, cJSON *js, crm_error *err)
         rc = crm_kmeans_model_load(cfg->model, &model, err);
     if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
         goto done;
+    const double t0 = crm_log_now();
     if ((rc = prepare(run, model, &f, &fitted, err)) != CRM_OK)
         goto done;
-    const double t0 = crm_log_now();
     const crm_scaling *s = model != NULL ? model->scaling : fitted;
     x = malloc((f->n * f->d + 1) * sizeof *x);
     rc = x == NULL ? CRM_ENOMEM : CRM_OK;
@@ -293,16 +293,25 @@ crm_status crm_stage_kmeans(crm_run *run, cJSON *js, crm_error *err)
     crm_features_free(f);
     f = NULL;
     rc = run->comm->allreduce_i64(run->comm, &missing, 1, CRM_OP_SUM);
+    const double t1 = crm_log_now();
     if (rc == CRM_OK)
         rc = fit_or_score(run, model, x, crm_run_nlocal(run), s->d, js, &fit,
                           err);
     if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
         goto done;
+    const double t2 = crm_log_now();
     if ((rc = gather(run, model, &f, err)) != CRM_OK)
         goto done;
     report(run, js, f, fit, missing);
     rc = outputs(run, js, f, s, x, fit, model == NULL);
-    run->seconds_compute += crm_log_now() - t0;
+    const double t3 = crm_log_now();
+    run->seconds_compute += t3 - t0;
+    cJSON *steps = cJSON_AddObjectToObject(js, "seconds_by_step");
+    cJSON_AddNumberToObject(steps, "features", t1 - t0);
+    cJSON_AddNumberToObject(steps, "train", t2 - t1);
+    cJSON_AddNumberToObject(steps, "seed", fit->seconds_seed);
+    cJSON_AddNumberToObject(steps, "lloyd", fit->seconds_lloyd);
+    cJSON_AddNumberToObject(steps, "outputs", t3 - t2);
 done:
     crm_kmeans_fit_free(fit);
     free(x);

@@ -50,6 +50,7 @@ void crm_kmeans_work_destroy(crm_kmeans_work *w)
     free(w->shift);
     free(w->xt);
     free(w->lower);
+    free(w->upper);
     free(w->own);
     free(w->todo);
     free(w->nfull);
@@ -94,11 +95,12 @@ crm_status crm_kmeans_work_create(size_t n, size_t d, size_t k,
     w->shift = alloc3(k, 1, sizeof *w->shift);
     w->xt = alloc3(w->nblocks, d * TR, sizeof *w->xt);
     w->lower = alloc3(n, 1, sizeof *w->lower);
+    w->upper = alloc3(n, 1, sizeof *w->upper);
     w->own = alloc3(n, 1, sizeof *w->own);
     w->todo = alloc3(n, 1, sizeof *w->todo);
     w->nfull = alloc3(w->nblocks, 1, sizeof *w->nfull);
     if (!w->cpad || !w->cc || !w->prev || !w->cnorm || !w->sep ||
-        !w->shift || !w->xt || !w->lower || !w->own ||
+        !w->shift || !w->xt || !w->lower || !w->upper || !w->own ||
         !w->todo || !w->nfull) {
         crm_kmeans_work_destroy(w);
         return CRM_ENOMEM;
@@ -110,14 +112,14 @@ crm_status crm_kmeans_work_create(size_t n, size_t d, size_t k,
 void crm_kmeans_work_reset(crm_kmeans_work *w)
 {
     if (w != NULL)
-        w->have_bounds = 0;
+        w->have_bounds = w->have_own = 0;
 }
 
 void crm_kmeans_work_accelerate(crm_kmeans_work *w, int on)
 {
     if (w != NULL) {
         w->accel = on != 0;
-        w->have_bounds = 0;
+        w->have_bounds = w->have_own = 0;
     }
 }
 
@@ -129,12 +131,6 @@ size_t crm_kmeans_work_full_rows(const crm_kmeans_work *w)
     return total;
 }
 
-/* Relative slack that covers double rounding in a d-term sum. */
-static double slack(size_t d)
-{
-    return (double)(d + 8) * DBL_EPSILON;
-}
-
 static double max2(double a, double b)
 {
     return a > b ? a : b;
@@ -143,7 +139,7 @@ static double max2(double a, double b)
 /* Shifts since the previous centres (only when the bounds are live). */
 static void centre_shifts(crm_kmeans_work *w, const float *centres)
 {
-    const double up = 1.0 + slack(w->d);
+    const double up = 1.0 + crm_kmeans_slack(w->d);
     w->shift1 = w->shift2 = 0.0;
     w->shift1_at = 0;
     for (size_t c = 0; c < w->k; c++) {
@@ -161,8 +157,7 @@ static void centre_shifts(crm_kmeans_work *w, const float *centres)
     }
 }
 
-/* Padded centres, norms, separations; remembers the centres. */
-static void prepare_centres(crm_kmeans_work *w, const float *centres)
+void crm_kmeans_prepare(crm_kmeans_work *w, const float *centres)
 {
     const size_t k = w->k, d = w->d;
     if (w->have_bounds)
@@ -177,10 +172,10 @@ static void prepare_centres(crm_kmeans_work *w, const float *centres)
         w->cc[c] = c < k ? (float)s : INFINITY;
         if (c < k) {
             w->cnorm[c] = sqrt(s);
-            w->cmax = max2(w->cmax, w->cnorm[c] * (1.0 + slack(d)));
+            w->cmax = max2(w->cmax, w->cnorm[c] * (1.0 + crm_kmeans_slack(d)));
         }
     }
-    const double down = 1.0 - slack(d);
+    const double down = 1.0 - crm_kmeans_slack(d);
     for (size_t c = 0; c < k; c++) {
         double m = INFINITY;
         for (size_t o = 0; o < k; o++) {
@@ -190,25 +185,6 @@ static void prepare_centres(crm_kmeans_work *w, const float *centres)
         }
         w->sep[c] = sqrt(m) * down;
     }
-}
-
-/* Row r's bounds after the centres moved, given u >= its distance to its
- * own centre o and lo, the lower bound moved by the other centres' largest
- * shift: stores the new lower bound max(lo, sep[o] - u, 0) and returns 1
- * when the gap between them exceeds twice the worst rounding error of the
- * kernel's values (so the kernel would pick o too). */
-static inline int32_t settle_test(const crm_kmeans_work *w, size_t o,
-                                  double u, double lo, float *lower)
-{
-    const double rel = slack(w->d), up = 1.0 + rel, down = 1.0 - rel;
-    const double lc = w->sep[o] - u;
-    const double l = lo > lc ? lo : lc;
-    const double xn = (w->cnorm[o] + u) * up + w->cmax;
-    const double gap =
-        l * l * down - u * u * up - 2.0 * w->err_coef * xn * xn;
-    const double l0 = lo > 0.0 ? lo : 0.0;
-    *lower = crm_kmeans_round_down(l0 > lc ? l0 : lc);
-    return (l > u) & (gap > 0.0);
 }
 
 /* Rows of block [r0, r1) whose label the bounds prove keep it; the offsets
@@ -224,7 +200,7 @@ static size_t settle_block(crm_kmeans_work *w, const float *x, size_t r0,
                            size_t r1, const float *centres, int32_t *label,
                            float *dist2, uint32_t *todo)
 {
-    const double rel = slack(w->d), up = 1.0 + rel, down = 1.0 - rel;
+    const double rel = crm_kmeans_slack(w->d), up = 1.0 + rel, down = 1.0 - rel;
     const double cmax = w->cmax, err2 = 2.0 * w->err_coef;
     const double shift1 = w->shift1, shift2 = w->shift2;
     const double *cnorm = w->cnorm;
@@ -260,7 +236,7 @@ static size_t settle_block(crm_kmeans_work *w, const float *x, size_t r0,
         }
         for (size_t q = 0; q < nc; q++) {
             const size_t r = cand[q];
-            ok[r] = settle_test(w, (size_t)own[r], sqrt(s[r]) * up, lo[r],
+            ok[r] = crm_kmeans_settle_test(w, (size_t)own[r], sqrt(s[r]) * up, lo[r],
                                 lower + r);
         }
         for (size_t r = 0; r < m; r++) {
@@ -271,25 +247,27 @@ static size_t settle_block(crm_kmeans_work *w, const float *x, size_t r0,
     return nt;
 }
 
-/* Lower bound from the kernel's second-best value for row xi. */
-static float lower_bound(const crm_kmeans_work *w, const float *xi,
-                         float second)
+/* Row i's bounds from the kernel's best and second-best values for it:
+ * the true squared distance is |x|² plus the exact value, which lies
+ * within err_coef (|x| + cmax)² of the kernel's. */
+static void kernel_bounds(crm_kmeans_work *w, const float *xi, size_t i,
+                          float best, float second)
 {
-    const double rel = slack(w->d);
+    const double rel = crm_kmeans_slack(w->d);
     double xx = 0.0;
     for (size_t j = 0; j < w->d; j++)
         xx += (double)xi[j] * (double)xi[j];
     const double xn = sqrt(xx) * (1.0 + rel) + w->cmax;
-    const double lo2 = xx * (1.0 - rel) + (double)second -
-                       w->err_coef * xn * xn;
-    return crm_kmeans_round_down(sqrt(max2(lo2, 0.0)) * (1.0 - rel));
+    const double err = w->err_coef * xn * xn;
+    const double lo2 = xx * (1.0 - rel) + (double)second - err;
+    const double up2 = xx * (1.0 + rel) + (double)best + err;
+    w->lower[i] = crm_kmeans_round_down(sqrt(max2(lo2, 0.0)) * (1.0 - rel));
+    w->upper[i] = crm_kmeans_round_up(sqrt(max2(up2, 0.0)) * (1.0 + rel));
 }
 
-/* Exhaustive search for rows r0 + todo[0..m) in tiles: labels, and lower
- * bounds when accelerating. */
-static void search_rows(crm_kmeans_work *w, size_t b, const float *x,
-                        size_t r0, const uint32_t *todo, size_t m,
-                        int32_t *label)
+void crm_kmeans_search(crm_kmeans_work *w, size_t b, const float *x,
+                       size_t r0, const uint32_t *todo, size_t m,
+                       int32_t *label)
 {
     const size_t d = w->d;
     const float *rows[TR];
@@ -305,9 +283,20 @@ static void search_rows(crm_kmeans_work *w, size_t b, const float *x,
             const size_t i = r0 + todo[t0 + r];
             label[i] = idx[r];
             if (w->accel)
-                w->lower[i] = lower_bound(w, rows[r], second[r]);
+                kernel_bounds(w, rows[r], i, best[r], second[r]);
         }
     }
+}
+
+/* upper[i] from the reported distance: dist2 is the double distance
+ * rounded to nearest float, so dist2 (1 + 2 eps) bounds it. */
+static void exact_upper(crm_kmeans_work *w, const float *dist2, size_t r0,
+                        size_t r1)
+{
+    const double up = 1.0 + crm_kmeans_slack(w->d);
+    for (size_t i = r0; i < r1; i++)
+        w->upper[i] = crm_kmeans_round_up(
+            sqrt((double)dist2[i] * (1.0 + 2.0 * FLT_EPSILON)) * up);
 }
 
 static void assign_block(crm_kmeans_work *w, size_t b, const float *x,
@@ -323,13 +312,14 @@ static void assign_block(crm_kmeans_work *w, size_t b, const float *x,
     else
         for (size_t i = 0; i < nt; i++)
             todo[i] = (uint32_t)i;
-    search_rows(w, b, x, r0, todo, nt, label);
+    crm_kmeans_search(w, b, x, r0, todo, nt, label);
     w->nfull[b] = nt;
     memset(part, 0, crm_kmeans_partial_len(w->k, w->d) * sizeof *part);
     crm_kmeans_fold(x, r0, r1, w->d, w->k, centres, label,
                     w->have_bounds ? w->own : NULL, dist2, part);
+    memcpy(w->own + r0, label + r0, (r1 - r0) * sizeof *label);
     if (w->accel)
-        memcpy(w->own + r0, label + r0, (r1 - r0) * sizeof *label);
+        exact_upper(w, dist2, r0, r1);
 }
 
 crm_status crm_kmeans_assign(crm_kmeans_work *w, const float *x, size_t n,
@@ -340,13 +330,14 @@ crm_status crm_kmeans_assign(crm_kmeans_work *w, const float *x, size_t n,
         (n > 0 && (x == NULL || label == NULL || dist2 == NULL ||
                    parts == NULL)))
         return CRM_EINVAL;
-    prepare_centres(w, centres);
+    crm_kmeans_prepare(w, centres);
     const size_t len = crm_kmeans_partial_len(w->k, w->d);
     const size_t nb = w->nblocks;
 #pragma omp parallel for schedule(static)
     for (size_t b = 0; b < nb; b++)
         assign_block(w, b, x, n, centres, label, dist2, parts + b * len);
     w->have_bounds = w->accel;
+    w->have_own = 1;
     return CRM_OK;
 }
 

@@ -11,7 +11,9 @@
  * per block) → crm_reduce_blocks over all ranks (core/reduce.h) →
  * crm_kmeans_finish (new centres). A partial is crm_kmeans_partial_len(k, d)
  * doubles: k*d coordinate sums, then k counts, then the inertia (the sum
- * of the block's dist2 values).
+ * of the block's dist2 values). Training uses crm_kmeans_step instead of
+ * assign: the same labels, and partials that carry the change of the sums
+ * and counts, which the caller adds to a running total.
  *
  * Parallel contract: threads split blocks (schedule(static)); each block's
  * partial is summed serially in row order, and a row's label and distance
@@ -74,6 +76,31 @@ crm_status crm_kmeans_assign(crm_kmeans_work *w, const float *x, size_t n,
                              const float *centres, int32_t *label,
                              float *dist2, double *parts);
 
+/* One Lloyd step for training: the labels crm_kmeans_assign would give,
+ * bit for bit, without the distances. parts (nblocks(n) x partial_len)
+ * receive each block's change since the previous assign or step on this
+ * work: the sums and counts of the rows that joined a cluster minus those
+ * of the rows that left it, row by row in row order (zeros for a block
+ * whose labels all stand). After create, reset or accelerate there is no
+ * previous labelling and every row joins, so the parts are exactly
+ * assign's sums and counts. The inertia slot is 0: not computed. The
+ * caller keeps the running total (the last assign's reduced total, or
+ * zero after create/reset/accelerate, plus every step's reduced change);
+ * it differs from a fresh sum only by the rounding of the additions. With
+ * the Hamerly bounds on, a row whose bounds prove its label is not read:
+ * its bound on the distance to its centre is carried forward by the
+ * centre's move, so a late step touches only the few rows near a boundary.
+ * Same arguments and errors as assign. */
+crm_status crm_kmeans_step(crm_kmeans_work *w, const float *x, size_t n,
+                           const float *centres, int32_t *label,
+                           double *parts);
+
+/* dist2[i] = the squared distance from row i to centre label[i], exactly
+ * as crm_kmeans_assign reports it (the same bits). Threads over rows. */
+void crm_kmeans_distances(const float *x, size_t n, size_t d,
+                          const float *centres, const int32_t *label,
+                          float *dist2);
+
 /* From the reduced partial total: centres[c] = sums / counts for every
  * non-empty cluster; the indices of empty clusters (count 0) go to
  * empty[0..*nempty) in ascending order (empty holds k) and their centres
@@ -96,6 +123,23 @@ void crm_kmeanspp_reset(float *mind2, size_t n);
 crm_status crm_kmeanspp_update(const float *x, size_t n, size_t d,
                                size_t block_rows, const float *new_centre,
                                float *mind2, double *block_sums);
+
+/* Greedy k-means++ (sklearn's default; Arthur & Vassilvitskii's
+ * "local trials"): several candidates are drawn for the next centre and
+ * the one leaving the least potential is kept. pots[b * ntrials + t] = the
+ * sum over the rows of block b, in double in row order, of min(mind2[i],
+ * e_t(i)), where e_t(i) is the squared distance from row i to candidate t
+ * (cands: ntrials x d) computed in float by fused multiply-adds in feature
+ * order: the same bits in every instruction set, so the potentials do not
+ * depend on the machine, the thread count or the split of the blocks.
+ * Threads over blocks. CRM_EINVAL on NULL (x, mind2 and pots may be NULL
+ * when n is 0), d or block_rows 0, ntrials 0 or above
+ * CRM_KMEANSPP_MAX_TRIALS; CRM_ENOMEM (d > 64 only). */
+#define CRM_KMEANSPP_MAX_TRIALS 16
+crm_status crm_kmeanspp_trials(const float *x, size_t n, size_t d,
+                               size_t block_rows, const float *cands,
+                               size_t ntrials, const float *mind2,
+                               double *pots);
 
 /* Given every block's sum (global block order, the same on every rank) and
  * u in [0, 1): the global block whose cumulative interval holds u * total,

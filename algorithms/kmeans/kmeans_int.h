@@ -10,6 +10,7 @@
 #ifndef CRM_KMEANS_INT_H
 #define CRM_KMEANS_INT_H
 
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,7 +57,8 @@ struct crm_kmeans_work {
     double *shift;    /* k: move since the previous assign, rounded up */
     float *xt;        /* nblocks x d x TILE: per-block transposed tile */
     float *lower;     /* n: bound <= distance to any other centre */
-    int32_t *own;     /* n: label the bounds refer to */
+    float *upper;     /* n: bound >= distance to the own centre */
+    int32_t *own;     /* n: label of the last assign or step */
     uint32_t *todo;   /* n: per block, offsets of the rows to search */
     size_t *nfull;    /* nblocks: rows searched exhaustively, last assign */
     double cmax;      /* max ||c|| */
@@ -64,8 +66,15 @@ struct crm_kmeans_work {
     double shift1, shift2; /* largest and second largest shift */
     size_t shift1_at;      /* index of the largest */
     int accel;        /* use bounds */
-    int have_bounds;  /* lower/own are valid for prev */
+    int have_bounds;  /* lower/upper/own are valid for prev */
+    int have_own;     /* own holds the last labelling (step's reference) */
 };
+
+/* Relative slack that covers double rounding in a d-term sum. */
+static inline double crm_kmeans_slack(size_t d)
+{
+    return (double)(d + 8) * DBL_EPSILON;
+}
 
 #define CRM_KMEANS_STRIPES 8 /* independent partial sums in a distance */
 
@@ -165,5 +174,36 @@ void crm_kmeans_fold(const float *x, size_t i0, size_t i1, size_t d,
 void crm_kmeans_tile(const float *const *rows, size_t d, const float *cpad,
                      const float *cc, size_t kp, float *xt, float *best,
                      float *second, int32_t *idx);
+
+/* Row r's bounds after the centres moved, given u >= its distance to its
+ * own centre o and lo, the lower bound moved by the other centres' largest
+ * shift: stores the new lower bound max(lo, sep[o] - u, 0) and returns 1
+ * when the gap between them exceeds twice the worst rounding error of the
+ * kernel's values (so the kernel would pick o too). */
+static inline int32_t crm_kmeans_settle_test(const crm_kmeans_work *w,
+                                             size_t o, double u, double lo,
+                                             float *lower)
+{
+    const double rel = crm_kmeans_slack(w->d), up = 1.0 + rel,
+                 down = 1.0 - rel;
+    const double lc = w->sep[o] - u;
+    const double l = lo > lc ? lo : lc;
+    const double xn = (w->cnorm[o] + u) * up + w->cmax;
+    const double gap =
+        l * l * down - u * u * up - 2.0 * w->err_coef * xn * xn;
+    const double l0 = lo > 0.0 ? lo : 0.0;
+    *lower = crm_kmeans_round_down(l0 > lc ? l0 : lc);
+    return (l > u) & (gap > 0.0);
+}
+
+/* Padded centres, norms, separations and (with live bounds) the shifts
+ * since the previous call; remembers the centres. */
+void crm_kmeans_prepare(crm_kmeans_work *w, const float *centres);
+
+/* Exhaustive search for rows r0 + todo[0..m) of block b in tiles: labels,
+ * and both bounds when accelerating. */
+void crm_kmeans_search(crm_kmeans_work *w, size_t b, const float *x,
+                       size_t r0, const uint32_t *todo, size_t m,
+                       int32_t *label);
 
 #endif

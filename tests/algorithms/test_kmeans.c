@@ -15,41 +15,8 @@
 #include "core/reduce.h"
 #include "core/rng.h"
 #include "ref/ref_comm.h"
+#include "kmeans_testdata.h"
 #include "ref/ref_kmeans.h"
-
-static float unit(uint64_t *s)
-{
-    return (float)(ref_rand(s) >> 40) / (float)(1u << 24);
-}
-
-/* n x d uniform on [-2, 2). */
-static float *gen_uniform(uint64_t seed, size_t n, size_t d)
-{
-    float *x = malloc(n * d * sizeof *x);
-    for (size_t i = 0; i < n * d; i++)
-        x[i] = 4.0f * unit(&seed) - 2.0f;
-    return x;
-}
-
-/* k clusters whose centres lie sep apart on average, rows spread about
- * them by +-spread; truth[i] is row i's cluster (may be NULL). */
-static float *gen_planted(uint64_t seed, size_t n, size_t d, size_t k,
-                          float sep, float spread, int32_t *truth)
-{
-    float *mu = malloc(k * d * sizeof *mu), *x = malloc(n * d * sizeof *x);
-    for (size_t i = 0; i < k * d; i++)
-        mu[i] = sep * (unit(&seed) - 0.5f);
-    for (size_t i = 0; i < n; i++) {
-        const size_t c = (size_t)(ref_rand(&seed) % k);
-        if (truth)
-            truth[i] = (int32_t)c;
-        for (size_t j = 0; j < d; j++)
-            x[i * d + j] = mu[c * d + j] +
-                           spread * (unit(&seed) + unit(&seed) - 1.0f);
-    }
-    free(mu);
-    return x;
-}
 
 /* The data a rank sees and what it hands back. */
 typedef struct run {
@@ -194,7 +161,7 @@ static void first_rows_as_centres(run *r)
 /* (a) One assign + finish against the naive Lloyd, for several shapes. */
 static void check_against_ref(uint64_t seed, size_t n, size_t d, size_t k)
 {
-    float *x = gen_uniform(seed, n, d);
+    float *x = kmeans_test_uniform(seed, n, d);
     run r = whole(x, n, d, k, 64);
     r.inertia = malloc(sizeof(double));
     first_rows_as_centres(&r);
@@ -290,7 +257,7 @@ static size_t compare_accel(const float *x, size_t n, size_t d, size_t k,
 Test(kmeans, bounds_reproduce_plain_lloyd_bit_for_bit)
 {
     const size_t n = 20000, d = 6, k = 9;
-    float *x = gen_planted(11, n, d, k, 8.0f, 2.0f, NULL);
+    float *x = kmeans_test_planted(11, n, d, k, 8.0f, 2.0f, NULL);
     float c0[9 * 6];
     memcpy(c0, x, sizeof c0);
     const size_t fewest = compare_accel(x, n, d, k, c0, 25, 1);
@@ -328,7 +295,7 @@ Test(kmeans, exact_ties_go_to_the_lowest_centre_with_or_without_bounds)
 Test(kmeans, inertia_never_increases)
 {
     const size_t n = 6000, d = 4, k = 12;
-    float *x = gen_planted(21, n, d, 7, 6.0f, 3.0f, NULL);
+    float *x = kmeans_test_planted(21, n, d, 7, 6.0f, 3.0f, NULL);
     run r = whole(x, n, d, k, 100);
     r.iters = 30;
     r.inertia = malloc(30 * sizeof(double));
@@ -348,7 +315,7 @@ Test(kmeans, planted_clusters_are_recovered_exactly)
 {
     const size_t n = 5000, d = 4, k = 6;
     int32_t *truth = malloc(n * sizeof *truth);
-    float *x = gen_planted(31, n, d, k, 60.0f, 1.0f, truth);
+    float *x = kmeans_test_planted(31, n, d, k, 60.0f, 1.0f, truth);
     run r = whole(x, n, d, k, 64);
     r.iters = 10;
     const crm_comm self = crm_comm_self();
@@ -364,7 +331,7 @@ Test(kmeans, planted_clusters_are_recovered_exactly)
 Test(kmeans, empty_cluster_is_reported_and_its_centre_kept)
 {
     const size_t n = 1000, d = 3, k = 5;
-    float *x = gen_uniform(41, n, d);
+    float *x = kmeans_test_uniform(41, n, d);
     run r = whole(x, n, d, k, 64);
     first_rows_as_centres(&r);
     const float far[3] = {1000.0f, -1000.0f, 1000.0f};
@@ -420,7 +387,7 @@ static run seeded_run(const float *x, size_t n, size_t d, size_t k)
 Test(kmeans, bitwise_identical_for_any_thread_count)
 {
     const size_t n = 64 * 37 + 13, d = 7, k = 10;
-    float *x = gen_planted(51, n, d, 8, 5.0f, 2.5f, NULL);
+    float *x = kmeans_test_planted(51, n, d, 8, 5.0f, 2.5f, NULL);
     run r[2];
     const crm_comm self = crm_comm_self();
     for (int t = 0; t < 2; t++) {
@@ -477,7 +444,7 @@ static void check_split(const float *x, size_t n, size_t d, size_t k,
 Test(kmeans, bitwise_identical_for_any_split_into_ranks)
 {
     const size_t n = 64 * 37 + 13, d = 5, k = 9;
-    float *x = gen_planted(61, n, d, 9, 6.0f, 2.0f, NULL);
+    float *x = kmeans_test_planted(61, n, d, 9, 6.0f, 2.0f, NULL);
     run ref = seeded_run(x, n, d, k);
     const crm_comm self = crm_comm_self();
     cr_assert_eq(seed_and_iterate(&self, &ref), CRM_OK);
@@ -494,7 +461,7 @@ Test(kmeans, bitwise_identical_for_any_split_into_ranks)
 Test(kmeans, seeding_is_the_same_at_any_split)
 {
     const size_t n = 64 * 20 + 1, d = 3, k = 16;
-    float *x = gen_uniform(71, n, d);
+    float *x = kmeans_test_uniform(71, n, d);
     run ref = seeded_run(x, n, d, k);
     ref.iters = 0;
     const crm_comm self = crm_comm_self();

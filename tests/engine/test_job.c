@@ -177,8 +177,10 @@ Test(job, kmeans_section_parses_lists_and_auto_k)
     const char *path = write_job("[input]\nstore = s.h5\n[rfm]\n[kmeans]\n"
                                  "features = recency, frequency ,monetary\n"
                                  "log1p = monetary\nk = auto\nk_max = 6\n"
-                                 "n_init = 2\ntol = 1e-6\n");
+                                 "n_init = 2\ntol = 1e-6\nlocal_trials = 5"
+                                 "\n");
     cr_assert_eq(crm_job_load(path, &job, &err), CRM_OK, "%s", err.msg);
+    cr_assert_eq(job->kmeans.local_trials, 5);
     cr_assert_eq(job->nstages, 2);
     cr_assert_eq(job->stages[1], CRM_STAGE_KMEANS);
     cr_assert_eq(job->kmeans.features.n, 3);
@@ -206,6 +208,10 @@ Test(job, kmeans_bad_values_are_errors)
     cr_assert(strstr(load_error("[input]\nstore=s\n[kmeans]\nfeatures = a\n"
                                 "k_min = 5\nk_max = 3\n"),
                      "k_min (5) is larger than k_max (3)") != NULL);
+    cr_assert(strstr(load_error("[input]\nstore=s\n[kmeans]\nfeatures = a\n"
+                                "local_trials = 17\n"),
+                     ":5: [kmeans] local_trials: expected an integer from 1 "
+                     "to 16 or auto, got \"17\"") != NULL);
 }
 
 Test(job, tree_section_parses_every_key)
