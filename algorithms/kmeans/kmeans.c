@@ -247,22 +247,26 @@ static size_t settle_block(crm_kmeans_work *w, const float *x, size_t r0,
     return nt;
 }
 
-/* Row i's bounds from the kernel's best and second-best values for it:
- * the true squared distance is |x|² plus the exact value, which lies
- * within err_coef (|x| + cmax)² of the kernel's. */
-static void kernel_bounds(crm_kmeans_work *w, const float *xi, size_t i,
-                          float best, float second)
+/* Bounds of a tile's rows from the kernel's best and second-best values:
+ * a row's true squared distance to a centre is |x|² plus the exact value,
+ * which lies within err_coef (|x| + cmax)² of the kernel's. */
+CRM_KMEANS_CLONES
+static void tile_bounds(const crm_kmeans_work *w, const float *best,
+                        const float *second, const double *xx, float *lo,
+                        float *up)
 {
-    const double rel = crm_kmeans_slack(w->d);
-    double xx = 0.0;
-    for (size_t j = 0; j < w->d; j++)
-        xx += (double)xi[j] * (double)xi[j];
-    const double xn = sqrt(xx) * (1.0 + rel) + w->cmax;
-    const double err = w->err_coef * xn * xn;
-    const double lo2 = xx * (1.0 - rel) + (double)second - err;
-    const double up2 = xx * (1.0 + rel) + (double)best + err;
-    w->lower[i] = crm_kmeans_round_down(sqrt(max2(lo2, 0.0)) * (1.0 - rel));
-    w->upper[i] = crm_kmeans_round_up(sqrt(max2(up2, 0.0)) * (1.0 + rel));
+    const double rel = crm_kmeans_slack(w->d), cmax = w->cmax;
+    const double coef = w->err_coef;
+    for (size_t r = 0; r < TR; r++) {
+        const double xn = sqrt(xx[r]) * (1.0 + rel) + cmax;
+        const double err = coef * xn * xn;
+        const double lo2 = xx[r] * (1.0 - rel) + (double)second[r] - err;
+        const double up2 = xx[r] * (1.0 + rel) + (double)best[r] + err;
+        lo[r] = crm_kmeans_round_down(sqrt(lo2 > 0.0 ? lo2 : 0.0) *
+                                      (1.0 - rel));
+        up[r] = crm_kmeans_round_up(sqrt(up2 > 0.0 ? up2 : 0.0) *
+                                    (1.0 + rel));
+    }
 }
 
 void crm_kmeans_search(crm_kmeans_work *w, size_t b, const float *x,
@@ -271,19 +275,24 @@ void crm_kmeans_search(crm_kmeans_work *w, size_t b, const float *x,
 {
     const size_t d = w->d;
     const float *rows[TR];
-    float best[TR], second[TR];
+    float best[TR], second[TR], lo[TR], up[TR];
+    double xx[TR];
     int32_t idx[TR];
     for (size_t t0 = 0; t0 < m; t0 += TR) {
         const size_t nt = m - t0 < TR ? m - t0 : TR;
         for (size_t r = 0; r < TR; r++)
             rows[r] = x + (r0 + todo[t0 + (r < nt ? r : nt - 1)]) * d;
         crm_kmeans_tile(rows, d, w->cpad, w->cc, w->kp, w->xt + b * d * TR,
-                        best, second, idx);
+                        best, second, idx, xx);
+        if (w->accel)
+            tile_bounds(w, best, second, xx, lo, up);
         for (size_t r = 0; r < nt; r++) {
             const size_t i = r0 + todo[t0 + r];
             label[i] = idx[r];
-            if (w->accel)
-                kernel_bounds(w, rows[r], i, best[r], second[r]);
+            if (w->accel) {
+                w->lower[i] = lo[r];
+                w->upper[i] = up[r];
+            }
         }
     }
 }

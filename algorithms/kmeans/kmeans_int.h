@@ -35,8 +35,8 @@
 #define CRM_KMEANS_CLONES256
 #endif
 
-#define CRM_KMEANS_TILE 64  /* rows per tile: vector lanes */
-#define CRM_KMEANS_CGROUP 4 /* centres per pass over a tile */
+#define CRM_KMEANS_TILE 32  /* rows per tile: vector lanes */
+#define CRM_KMEANS_CGROUP 8 /* centres per pass over a tile */
 /* Bounds cost a pass over per-row state and a distance per row in double
  * (which dist2 needs anyway); they pay when the search they skip is dear.
  * bench_kmeans, 1M planted rows, bounds against plain per iteration: d = 16
@@ -170,10 +170,11 @@ void crm_kmeans_fold(const float *x, size_t i0, size_t i1, size_t d,
 
 /* For rows rows[0..TILE): best[r] = min over c < kp of cc[c] - 2 x_r·c_c,
  * idx[r] = its lowest index, second[r] = the least value of the other
- * centres (+inf when k is 1). xt is d x TILE scratch. */
+ * centres (+inf when k is 1), xx[r] = |x_r|² in double (feature order).
+ * xt is d x TILE scratch. */
 void crm_kmeans_tile(const float *const *rows, size_t d, const float *cpad,
                      const float *cc, size_t kp, float *xt, float *best,
-                     float *second, int32_t *idx);
+                     float *second, int32_t *idx, double *xx);
 
 /* Row r's bounds after the centres moved, given u >= its distance to its
  * own centre o and lo, the lower bound moved by the other centres' largest

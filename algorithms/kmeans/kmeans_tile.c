@@ -16,11 +16,16 @@
 CRM_KMEANS_CLONES
 void crm_kmeans_tile(const float *const *rows, size_t d, const float *cpad,
                      const float *cc, size_t kp, float *xt, float *best,
-                     float *second, int32_t *idx)
+                     float *second, int32_t *idx, double *xx)
 {
     for (size_t r = 0; r < TR; r++)
         for (size_t j = 0; j < d; j++)
             xt[j * TR + r] = rows[r][j];
+    for (size_t r = 0; r < TR; r++)
+        xx[r] = 0.0;
+    for (size_t j = 0; j < d; j++)
+        for (size_t r = 0; r < TR; r++)
+            xx[r] += (double)xt[j * TR + r] * (double)xt[j * TR + r];
     float b1[TR], b2[TR];
     int32_t i1[TR];
     for (size_t r = 0; r < TR; r++) {
@@ -37,15 +42,24 @@ void crm_kmeans_tile(const float *const *rows, size_t d, const float *cpad,
                     acc[q][r] = fmaf(xj[r], cv, acc[q][r]);
             }
         }
-        /* centres in ascending order with a strict < : ties keep the lowest */
-        for (size_t q = 0; q < CG; q++)
-            for (size_t r = 0; r < TR; r++) {
+        /* centres in ascending order with a strict < : ties keep the
+         * lowest. The running values are locals, stored once per row:
+         * selects on the arrays themselves become masked stores and
+         * branches. */
+        for (size_t r = 0; r < TR; r++) {
+            float lb1 = b1[r], lb2 = b2[r];
+            int32_t li = i1[r];
+            for (size_t q = 0; q < CG; q++) {
                 const float v = cc[c + q] - 2.0f * acc[q][r];
-                const int better = v < b1[r];
-                b2[r] = better ? b1[r] : (v < b2[r] ? v : b2[r]);
-                b1[r] = better ? v : b1[r];
-                i1[r] = better ? (int32_t)(c + q) : i1[r];
+                const float hi = v < lb1 ? lb1 : v; /* the loser */
+                lb2 = hi < lb2 ? hi : lb2;
+                li = v < lb1 ? (int32_t)(c + q) : li;
+                lb1 = v < lb1 ? v : lb1;
             }
+            b1[r] = lb1;
+            b2[r] = lb2;
+            i1[r] = li;
+        }
     }
     for (size_t r = 0; r < TR; r++) {
         best[r] = b1[r];
