@@ -168,7 +168,6 @@ static void ctx_free(crm_kmeans_ctx *c)
 {
     free(c->empty);
     free(c->prev);
-    free(c->mind2);
     free(c->sums);
     free(c->running);
     free(c->total);
@@ -190,11 +189,9 @@ static crm_status ctx_init(crm_kmeans_ctx *c, crm_run *run, const float *x, size
     c->total = malloc((len + 1) * sizeof *c->total);
     c->running = calloc(len + 1, sizeof *c->running);
     c->sums = malloc((c->nblocks + 1) * sizeof *c->sums);
-    c->mind2 = malloc((n + 1) * sizeof *c->mind2);
     c->prev = malloc((k * d + 1) * sizeof *c->prev);
     c->empty = malloc((k + 1) * sizeof *c->empty);
     if (rc == CRM_OK && (!c->parts || !c->total || !c->running || !c->sums ||
-                         !c->mind2 ||
                          !c->prev || !c->empty))
         rc = CRM_ENOMEM;
     if ((rc = crm_mpi_agree(run->mpi, rc, NULL)) == CRM_OK)
@@ -276,6 +273,8 @@ crm_status crm_kmeans_train(crm_run *run, const float *x, size_t n, size_t d,
             break;
         cand->reseeded = 0;
         cand->restart = r;
+        c.mind2 = cand->dist2; /* free until Lloyd's last assign */
+        c.scratch = cand->label;
         const double t0 = crm_log_now();
         rc = crm_kmeans_seed(&c, restart_stream(k, r), cand->centres);
         const double t1 = crm_log_now();

@@ -23,7 +23,8 @@ typedef struct crm_kmeans_ctx {
     double *running;        /* partial_len: the sums and counts of the
                              * current labels (steps add their changes) */
     double *sums;           /* every block's k-means++ weight */
-    float *mind2;           /* n */
+    float *mind2;           /* n: while seeding, the candidate's dist2 */
+    int32_t *scratch;       /* n: while seeding, the candidate's labels */
     float *prev;            /* k x d centres before an update */
     size_t *empty;          /* k */
     double tol_ss;          /* stop when the squared shifts sum below */

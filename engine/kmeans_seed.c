@@ -398,10 +398,10 @@ static crm_status seed_parallel(crm_kmeans_ctx *c, uint64_t stream,
                                 float *centres)
 {
     cands cs = {.d = c->d};
-    int32_t *label = malloc((c->n + 1) * sizeof *label);
+    int32_t *label = c->scratch;
     float *dist2 = malloc((c->n + 1) * sizeof *dist2);
     double phi = 0.0;
-    crm_status rc = (label && dist2) ? CRM_OK : CRM_ENOMEM;
+    crm_status rc = dist2 ? CRM_OK : CRM_ENOMEM;
     float *first = malloc(c->d * sizeof *first);
     if ((rc = crm_mpi_agree(c->run->mpi, first ? rc : CRM_ENOMEM, NULL)) ==
         CRM_OK) {
@@ -430,7 +430,6 @@ static crm_status seed_parallel(crm_kmeans_ctx *c, uint64_t stream,
     free(cs.x);
     free(first);
     free(dist2);
-    free(label);
     return rc;
 }
 

@@ -93,11 +93,16 @@ crm_status crm_kmeans_work_create(size_t n, size_t d, size_t k,
     w->cnorm = alloc3(k, 1, sizeof *w->cnorm);
     w->sep = alloc3(k, 1, sizeof *w->sep);
     w->shift = alloc3(k, 1, sizeof *w->shift);
-    w->xt = alloc3(w->nblocks, d * TR, sizeof *w->xt);
+#ifdef _OPENMP
+    w->nthreads = (size_t)omp_get_max_threads();
+#else
+    w->nthreads = 1;
+#endif
+    w->xt = alloc3(w->nthreads, d * TR, sizeof *w->xt);
     w->lower = alloc3(n, 1, sizeof *w->lower);
     w->upper = alloc3(n, 1, sizeof *w->upper);
     w->own = alloc3(n, 1, sizeof *w->own);
-    w->todo = alloc3(n, 1, sizeof *w->todo);
+    w->todo = alloc3(w->nthreads, block_rows, sizeof *w->todo);
     w->nfull = alloc3(w->nblocks, 1, sizeof *w->nfull);
     if (!w->cpad || !w->cc || !w->prev || !w->cnorm || !w->sep ||
         !w->shift || !w->xt || !w->lower || !w->upper || !w->own ||
@@ -269,7 +274,7 @@ static void tile_bounds(const crm_kmeans_work *w, const float *best,
     }
 }
 
-void crm_kmeans_search(crm_kmeans_work *w, size_t b, const float *x,
+void crm_kmeans_search(crm_kmeans_work *w, float *xt, const float *x,
                        size_t r0, const uint32_t *todo, size_t m,
                        int32_t *label)
 {
@@ -282,8 +287,8 @@ void crm_kmeans_search(crm_kmeans_work *w, size_t b, const float *x,
         const size_t nt = m - t0 < TR ? m - t0 : TR;
         for (size_t r = 0; r < TR; r++)
             rows[r] = x + (r0 + todo[t0 + (r < nt ? r : nt - 1)]) * d;
-        crm_kmeans_tile(rows, d, w->cpad, w->cc, w->kp, w->xt + b * d * TR,
-                        best, second, idx, xx);
+        crm_kmeans_tile(rows, d, w->cpad, w->cc, w->kp, xt, best, second,
+                        idx, xx);
         if (w->accel)
             tile_bounds(w, best, second, xx, lo, up);
         for (size_t r = 0; r < nt; r++) {
@@ -314,14 +319,15 @@ static void assign_block(crm_kmeans_work *w, size_t b, const float *x,
 {
     const size_t r0 = b * w->block_rows;
     const size_t r1 = r0 + w->block_rows < n ? r0 + w->block_rows : n;
-    uint32_t *todo = w->todo + r0;
+    const size_t slot = crm_kmeans_slot();
+    uint32_t *todo = w->todo + slot * w->block_rows;
     size_t nt = r1 - r0;
     if (w->have_bounds)
         nt = settle_block(w, x, r0, r1, centres, label, dist2, todo);
     else
         for (size_t i = 0; i < nt; i++)
             todo[i] = (uint32_t)i;
-    crm_kmeans_search(w, b, x, r0, todo, nt, label);
+    crm_kmeans_search(w, w->xt + slot * w->d * TR, x, r0, todo, nt, label);
     w->nfull[b] = nt;
     memset(part, 0, crm_kmeans_partial_len(w->k, w->d) * sizeof *part);
     crm_kmeans_fold(x, r0, r1, w->d, w->k, centres, label,
@@ -342,7 +348,7 @@ crm_status crm_kmeans_assign(crm_kmeans_work *w, const float *x, size_t n,
     crm_kmeans_prepare(w, centres);
     const size_t len = crm_kmeans_partial_len(w->k, w->d);
     const size_t nb = w->nblocks;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(w->nthreads)
     for (size_t b = 0; b < nb; b++)
         assign_block(w, b, x, n, centres, label, dist2, parts + b * len);
     w->have_bounds = w->accel;

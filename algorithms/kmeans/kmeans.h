@@ -41,8 +41,10 @@ size_t crm_kmeans_nblocks(size_t n, size_t block_rows);
 /* A work for n rows (n may be 0: an idle rank), d features, k centres.
  * CRM_EINVAL when d, k or block_rows is 0, k > INT32_MAX, block_rows >
  * UINT32_MAX or out is NULL; CRM_ENOMEM. Release with _destroy. Holds
- * 12 bytes per row besides O(k d) and the tiles. The Hamerly bounds start
- * on for d >= 12 or k >= 48, where they were measured to pay. */
+ * 12 bytes per row (two bounds and a label) besides O(k d) and per-thread
+ * scratch, made for omp_get_max_threads() at creation: later calls use at
+ * most that many threads. The Hamerly bounds start on for d >= 12 or
+ * k >= 48, where they were measured to pay. */
 crm_status crm_kmeans_work_create(size_t n, size_t d, size_t k,
                                   size_t block_rows, crm_kmeans_work **out);
 void crm_kmeans_work_destroy(crm_kmeans_work *w); /* NULL is fine */

@@ -15,6 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "algorithms/kmeans/kmeans.h"
 
@@ -55,11 +58,12 @@ struct crm_kmeans_work {
     double *cnorm;    /* k: ||c|| */
     double *sep;      /* k: distance to the nearest other centre, rounded down */
     double *shift;    /* k: move since the previous assign, rounded up */
-    float *xt;        /* nblocks x d x TILE: per-block transposed tile */
+    float *xt;        /* nthreads x d x TILE: per-thread transposed tile */
     float *lower;     /* n: bound <= distance to any other centre */
     float *upper;     /* n: bound >= distance to the own centre */
     int32_t *own;     /* n: label of the last assign or step */
-    uint32_t *todo;   /* n: per block, offsets of the rows to search */
+    uint32_t *todo;   /* nthreads x block_rows: offsets of rows to search */
+    size_t nthreads;  /* threads the scratch is made for */
     size_t *nfull;    /* nblocks: rows searched exhaustively, last assign */
     double cmax;      /* max ||c|| */
     double err_coef;  /* |error of ||c||² - 2 x·c| <= err_coef (|x|+cmax)² */
@@ -201,9 +205,19 @@ static inline int32_t crm_kmeans_settle_test(const crm_kmeans_work *w,
  * since the previous call; remembers the centres. */
 void crm_kmeans_prepare(crm_kmeans_work *w, const float *centres);
 
-/* Exhaustive search for rows r0 + todo[0..m) of block b in tiles: labels,
- * and both bounds when accelerating. */
-void crm_kmeans_search(crm_kmeans_work *w, size_t b, const float *x,
+/* This thread's scratch: todo (block_rows offsets) and xt (d x TILE). */
+static inline size_t crm_kmeans_slot(void)
+{
+#ifdef _OPENMP
+    return (size_t)omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+/* Exhaustive search for rows r0 + todo[0..m) in tiles (xt: this thread's
+ * scratch): labels, and both bounds when accelerating. */
+void crm_kmeans_search(crm_kmeans_work *w, float *xt, const float *x,
                        size_t r0, const uint32_t *todo, size_t m,
                        int32_t *label);
 

@@ -158,14 +158,16 @@ static void step_block(crm_kmeans_work *w, size_t b, const float *x,
 {
     const size_t r0 = b * w->block_rows;
     const size_t r1 = r0 + w->block_rows < n ? r0 + w->block_rows : n;
-    uint32_t *todo = w->todo + r0;
+    const size_t slot = crm_kmeans_slot();
+    uint32_t *todo = w->todo + slot * w->block_rows;
     size_t nt = r1 - r0;
     if (w->have_bounds)
         nt = settle_lazy(w, x, r0, r1, centres, label, todo);
     else
         for (size_t i = 0; i < nt; i++)
             todo[i] = (uint32_t)i;
-    crm_kmeans_search(w, b, x, r0, todo, nt, label);
+    crm_kmeans_search(w, w->xt + slot * w->d * CRM_KMEANS_TILE, x, r0, todo,
+                      nt, label);
     w->nfull[b] = nt;
     memset(part, 0, crm_kmeans_partial_len(w->k, w->d) * sizeof *part);
     fold_change(w, x, r0, r1, todo, nt, label, part);
@@ -181,7 +183,7 @@ crm_status crm_kmeans_step(crm_kmeans_work *w, const float *x, size_t n,
     crm_kmeans_prepare(w, centres);
     const size_t len = crm_kmeans_partial_len(w->k, w->d);
     const size_t nb = w->nblocks;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(w->nthreads)
     for (size_t b = 0; b < nb; b++)
         step_block(w, b, x, n, centres, label, parts + b * len);
     w->have_bounds = w->accel;
