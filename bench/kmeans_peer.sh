@@ -14,10 +14,13 @@
 #  2. Quality on planted clusters (N_PLANTED x 16, k = 8, overlapping):
 #     inertias and adjusted Rand index against the planted labels.
 #  3. Speed on N_SPEED x 16 (1,000,000 by default), k = 8 and 64, n_init 1,
-#     the same max_iter and tol: crmine's stage seconds (run.json) at
-#     ranks x threads 1x1, 1x2, 2x1 against sklearn KMeans(algorithm=
-#     'lloyd').fit at 1 and 2 threads, total and per iteration (marginal:
-#     the full run minus a max_iter = 1 run, over the extra iterations).
+#     the same max_iter and tol: crmine at ranks x threads 1x1, 1x2, 2x1
+#     against sklearn KMeans(algorithm='lloyd').fit at 1 and 2 threads.
+#     crmine's training (run.json seconds_by_step.train: seeding, Lloyd,
+#     last assignment) is what sklearn's fit times on its in-memory matrix;
+#     the stage total (reading and scaling the features, the profile, the
+#     scores) is reported beside it. Per iteration is marginal: the full
+#     run minus a max_iter = 1 run, over the extra iterations.
 #
 # Usage: bench/kmeans_peer.sh BUILD_DIR [--quick] [--repeat N]
 #   BUILD_DIR  a build with -DCRM_BUILD_BENCH=ON (engine/crmine and
