@@ -56,6 +56,27 @@ cut -d, -f1,2 out/scores.csv >b.txt
 cmp a.txt b.txt || { echo "FAIL: model scoring changed clusters"; exit 1; }
 [ ! -e out/model.h5 ] || { echo "FAIL: scoring wrote a model"; exit 1; }
 
+# more segments than distinct customers: the surplus centres start on
+# duplicates, their clusters stay empty and are re-seeded every iteration
+# (the distances behind the re-seeding are computed on demand during
+# training); still identical at every shape, and every customer sits on a
+# centre of its own point
+awk 'BEGIN { print "id,a,b"; for (i = 0; i < 40; i++)
+             printf "c%02d,%d,%d\n", i, (i % 5) * 10, (i % 5) * (i % 5) }' \
+    >dup.csv
+"$crmine" import customers --csv dup.csv --out dup.h5 --customer id >/dev/null
+printf '[input]\nstore = dup.h5\n[kmeans]\nfeatures = a, b\nk = 7\nn_init = 2\nmax_iter = 20\n[output]\ndir = out\n' \
+    >dup.ini
+same_at_all_ranks dup.ini
+reseeded=$(sed -n 's/.*"empty_clusters_reseeded":[[:space:]]*\([0-9]*\).*/\1/p' out/run.json)
+[ "${reseeded:-0}" -gt 0 ] || { echo "FAIL: no empty cluster re-seeded"; exit 1; }
+awk -F, 'NR == 1 { for (j = 1; j <= NF; j++) col[$j] = j; next }
+         { if ($col["cluster_distance"] + 0 != 0) bad++
+           pair[$col["cluster"] "," ($1 ~ /c/ ? substr($1, 2) % 5 : 0)] = 1 }
+         END { n = 0; for (p in pair) n++
+               if (bad || n != 5) { print "FAIL: dup clusters", bad, n; exit 1 } }' \
+    out/scores.csv
+
 if [ -f "$shared/cdnow/CDNOW_master.txt" ]; then
     "$crmine" import transactions --csv "$shared/cdnow/CDNOW_master.txt" \
         --out cdnow.h5 --customer customer_id --time date \
