@@ -136,7 +136,8 @@ crm_status crm_apriori_prepare(crm_apriori *a, const crm_baskets *b)
         free(items);
         return CRM_ENOMEM;
     }
-#pragma omp parallel for schedule(dynamic, 1024)
+#pragma omp parallel for schedule(dynamic, 1024) \
+    if (total >= APRIORI_PARALLEL_MIN)
     for (size_t i = 0; i < b->n; i++) {
         const int64_t o = b->offset[i] - base;
         const size_t len = (size_t)(b->offset[i + 1] - b->offset[i]);
@@ -169,7 +170,8 @@ crm_status apriori_prepared_shrink(crm_apriori *a)
     size_t *len = malloc((a->pn ? a->pn : 1) * sizeof *len);
     if (len == NULL)
         return CRM_ENOMEM;
-#pragma omp parallel for schedule(dynamic, 1024)
+#pragma omp parallel for schedule(dynamic, 1024) \
+    if (a->poff[a->pn] >= APRIORI_PARALLEL_MIN)
     for (size_t i = 0; i < a->pn; i++) {
         size_t m = a->poff[i];
         for (size_t j = a->poff[i]; j < a->poff[i + 1]; j++)

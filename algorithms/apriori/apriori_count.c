@@ -6,11 +6,15 @@
  * schedule: basket costs vary by orders of magnitude) in which each thread
  * counts into private counters allocated inside the parallel region; the
  * threads then add all private counters into the shared ones, each thread
- * a disjoint range of counters (count_items: one thread at a time). Integer addition is exact, so the sums do not depend on the thread
- * count or on the schedule. An allocation failure in any thread is agreed
- * at a barrier before the loop, so either every thread counts or none does
- * and the shared counters are untouched. Without OpenMP the same code runs
- * as one thread. */
+ * a disjoint range of counters (count_items: one thread at a time). Integer
+ * addition is exact, so the sums do not depend on the thread count or on
+ * the schedule. A level costs two synchronisations, the barrier closing
+ * the counting loop and the region's end: an allocation failure in any
+ * thread is agreed at the first (so either every thread's counters are
+ * added or none are, and the shared counters are untouched), and the
+ * private counters are freed after the second. Fewer than
+ * APRIORI_PARALLEL_MIN items run on one thread. Without OpenMP the same
+ * code runs as one thread. */
 #include "algorithms/apriori/apriori_int.h"
 
 #include <stdlib.h>
@@ -31,7 +35,8 @@ int apriori_baskets_valid(const crm_baskets *b, size_t nitems)
     const size_t n = b->n;
     if (base < 0)
         return 0;
-#pragma omp parallel for schedule(static) reduction(| : bad)
+#pragma omp parallel for schedule(static) reduction(| : bad) \
+    if (off[n] - base >= APRIORI_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) {
         if (off[i + 1] < off[i]) {
             bad |= 1;
@@ -97,7 +102,7 @@ crm_status crm_apriori_count_items(const crm_baskets *b, size_t nitems,
         return CRM_EINVAL;
     const int64_t base = b->offset[0];
     int failed = 0;
-#pragma omp parallel
+#pragma omp parallel if (b->offset[b->n] - base >= APRIORI_PARALLEL_MIN)
     {
         int64_t *mine = calloc(nitems, sizeof *mine);
         size_t *last = calloc(nitems, sizeof *last); /* basket + 1 */
@@ -269,11 +274,15 @@ typedef struct priv {
     struct priv *next;
 } priv;
 
+/* A thread whose counters could not be allocated (cnt NULL) still takes
+ * part in the loop, counting nothing: the round's result is dropped. */
 static void count_range(const crm_apriori *a, const crm_baskets *b,
                         size_t lo, size_t hi, int32_t *tmp, uint32_t *cnt)
 {
 #pragma omp for schedule(dynamic, 64)
     for (size_t i = lo; i < hi; i++) {
+        if (cnt == NULL)
+            continue;
         if (b) {
             const int64_t o = b->offset[i] - b->offset[0];
             const size_t len = (size_t)(b->offset[i + 1] - b->offset[i]);
@@ -287,11 +296,12 @@ static void count_range(const crm_apriori *a, const crm_baskets *b,
 }
 
 /* counts += the sum of every thread's private counters; the threads share
- * the counters in blocks (after the barrier ending the counting loop). */
+ * the counters in blocks (after the barrier ending the counting loop; no
+ * barrier after: the private counters live until the region has ended). */
 static void add_privates(int64_t *counts, size_t n, const priv *list)
 {
     const size_t block = 4096;
-#pragma omp for schedule(static)
+#pragma omp for schedule(static) nowait
     for (size_t c0 = 0; c0 < n; c0 += block) {
         const size_t c1 = n - c0 > block ? c0 + block : n;
         for (const priv *p = list; p != NULL; p = p->next)
@@ -306,7 +316,9 @@ static crm_status count_round(crm_apriori *a, const crm_baskets *b,
 {
     priv *list = NULL;
     int failed = 0;
-#pragma omp parallel
+#pragma omp parallel if ((b ? (size_t)(b->offset[hi] - b->offset[lo])     \
+                            : a->poff[hi] - a->poff[lo]) >=               \
+                         APRIORI_PARALLEL_MIN)
     {
         priv *me = malloc(sizeof *me);
         uint32_t *cnt = calloc(a->ncand, sizeof *cnt);
@@ -319,14 +331,25 @@ static crm_status count_round(crm_apriori *a, const crm_baskets *b,
                 me->next = list;
                 list = me;
             }
+        } else {
+#pragma omp atomic write
+            failed = 1;
+            free(me);
+            free(cnt);
         }
-        if (all_allocated(ok, &failed)) {
-            count_range(a, b, lo, hi, tmp, cnt);
+        count_range(a, b, lo, hi, tmp, ok ? cnt : NULL);
+        int any; /* every thread reads the same: nothing writes it now */
+#pragma omp atomic read
+        any = failed;
+        if (!any)
             add_privates(a->counts, a->ncand, list);
-        } /* the loop's closing barrier: no thread still reads cnt */
-        free(me);
-        free(cnt);
         free(tmp);
+    }
+    while (list != NULL) {
+        priv *next = list->next;
+        free(list->cnt);
+        free(list);
+        list = next;
     }
     return failed ? CRM_ENOMEM : CRM_OK;
 }

@@ -19,6 +19,14 @@
 
 #include "algorithms/apriori/apriori.h"
 
+/* Loops over fewer items (basket items, or counters) than this run on one
+ * thread: a parallel region costs microseconds on an idle machine and
+ * milliseconds on a loaded one, where the partner thread may be
+ * descheduled while the other spins at the barrier, and the deep levels of
+ * a mining (tens of candidates over a few baskets) would spend their time
+ * waking threads. Results do not depend on it: counts are integers. */
+#define APRIORI_PARALLEL_MIN 65536
+
 typedef struct apriori_trie {
     size_t k;          /* depth = candidate length (>= 3) */
     int32_t *root;     /* f: code -> depth-0 node, -1 when none */

@@ -7,8 +7,10 @@
  * adjacent) and keeps the join when every other (k-1)-subset is frequent
  * too (binary search in prev); candidates come out in lexicographic order.
  * The candidates are generated twice, once to count them against the
- * budget and once to store them. Everything here is serial and depends
- * only on the global counts, so every rank builds the same candidates. */
+ * budget and once to store them. Everything here depends only on the
+ * global counts, so every rank builds the same candidates; it is serial
+ * but for the scan of level 2's triangular array (rows in parallel,
+ * written at fixed offsets). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,36 +193,108 @@ fail:
     return rc;
 }
 
+/* Level 2's frequent pairs (codes i < q, lexicographic) and their counts
+ * into *prev and *pc (*nf of each). The triangular array is the largest
+ * of any level (f (f - 1) / 2 counters), so its rows are scanned in
+ * parallel, twice: each row's frequent pairs counted, then written at the
+ * row's offset (a prefix sum of those counts), an order that does not
+ * depend on the threads. */
+static crm_status frequent_pairs(const crm_apriori *a, int32_t **prev,
+                                 int64_t **pc, size_t *nf)
+{
+    const size_t f = a->nfreq;
+    const int64_t *counts = a->counts, min = a->min_count;
+    size_t *at = malloc((f + 1) * sizeof *at);
+    if (at == NULL)
+        return CRM_ENOMEM;
+    at[0] = 0;
+#pragma omp parallel for schedule(dynamic, 16) \
+    if (a->ncand >= APRIORI_PARALLEL_MIN)
+    for (size_t i = 0; i < f; i++) {
+        const int64_t *row = counts + i * (2 * f - i - 1) / 2;
+        size_t n = 0;
+        for (size_t q = 0; q + i + 1 < f; q++)
+            n += row[q] >= min;
+        at[i + 1] = n;
+    }
+    for (size_t i = 0; i < f; i++)
+        at[i + 1] += at[i];
+    const size_t n = at[f];
+    int32_t *p = malloc((n ? n : 1) * 2 * sizeof *p);
+    int64_t *c = malloc((n ? n : 1) * sizeof *c);
+    if (p == NULL || c == NULL) {
+        free(at);
+        free(p);
+        free(c);
+        return CRM_ENOMEM;
+    }
+#pragma omp parallel for schedule(dynamic, 16) \
+    if (a->ncand >= APRIORI_PARALLEL_MIN)
+    for (size_t i = 0; i < f; i++) {
+        const int64_t *row = counts + i * (2 * f - i - 1) / 2;
+        size_t j = at[i];
+        for (size_t q = 0; q + i + 1 < f; q++)
+            if (row[q] >= min) {
+                p[2 * j] = (int32_t)i;
+                p[2 * j + 1] = (int32_t)(i + 1 + q);
+                c[j++] = row[q];
+            }
+    }
+    free(at);
+    *prev = p;
+    *pc = c;
+    *nf = n;
+    return CRM_OK;
+}
+
+/* Level k >= 3's frequent candidates and their counts, in candidate
+ * (lexicographic) order; serial: these levels are small. */
+static crm_status frequent_candidates(const crm_apriori *a, size_t k,
+                                      int32_t **prev, int64_t **pc,
+                                      size_t *nf)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < a->ncand; c++)
+        n += a->counts[c] >= a->min_count;
+    int32_t *p = malloc((n ? n : 1) * k * sizeof *p);
+    int64_t *cnt = malloc((n ? n : 1) * sizeof *cnt);
+    if (p == NULL || cnt == NULL) {
+        free(p);
+        free(cnt);
+        return CRM_ENOMEM;
+    }
+    for (size_t c = 0, j = 0; c < a->ncand; c++)
+        if (a->counts[c] >= a->min_count) {
+            memcpy(p + j * k, a->cand + c * k, k * sizeof *p);
+            cnt[j++] = a->counts[c];
+        }
+    *prev = p;
+    *pc = cnt;
+    *nf = n;
+    return CRM_OK;
+}
+
 /* The frequent k-itemsets among the candidates, as codes in lexicographic
  * order, into a->prev, and appended to the results. */
 static crm_status keep_frequent(crm_apriori *a, size_t k)
 {
+    int32_t *prev = NULL;
+    int64_t *pc = NULL;
     size_t nf = 0;
-    for (size_t c = 0; c < a->ncand; c++)
-        nf += a->counts[c] >= a->min_count;
-    int32_t *prev = malloc((nf ? nf : 1) * k * sizeof *prev);
-    if (prev == NULL)
-        return CRM_ENOMEM;
-    const size_t f = a->nfreq;
-    size_t c = 0, j = 0;
-    crm_status rc = apriori_open_length(a, k);
-    for (int32_t i = 0; k == 2 && rc == CRM_OK && (size_t)i < f; i++)
-        for (int32_t q = i + 1; rc == CRM_OK && (size_t)q < f; q++, c++)
-            if (a->counts[c] >= a->min_count) {
-                prev[j * 2] = i;
-                prev[j * 2 + 1] = q;
-                rc = apriori_push(a, prev + 2 * j++, 2, a->counts[c]);
-            }
-    for (c = 0; k >= 3 && rc == CRM_OK && c < a->ncand; c++)
-        if (a->counts[c] >= a->min_count) {
-            memcpy(prev + j * k, a->cand + c * k, k * sizeof *prev);
-            rc = apriori_push(a, prev + k * j++, k, a->counts[c]);
+    crm_status rc = k == 2 ? frequent_pairs(a, &prev, &pc, &nf)
+                           : frequent_candidates(a, k, &prev, &pc, &nf);
+    if (rc == CRM_OK && (rc = apriori_open_length(a, k)) == CRM_OK) {
+        for (size_t j = 0; rc == CRM_OK && j < nf; j++)
+            rc = apriori_push(a, prev + j * k, k, pc[j]);
+        if (rc == CRM_OK)
+            rc = apriori_close_length(a, k);
+        if (rc != CRM_OK) { /* roll the results back to before the level */
+            a->nres = a->len_first[k];
+            a->pool_len = a->res_off[a->nres];
         }
-    if (rc == CRM_OK)
-        rc = apriori_close_length(a, k);
-    if (rc != CRM_OK) { /* roll the results back to before the level */
-        a->nres = a->len_first[k];
-        a->pool_len = a->res_off[a->nres];
+    }
+    free(pc);
+    if (rc != CRM_OK) {
         free(prev);
         return rc;
     }
