@@ -18,6 +18,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "algorithms/kmeans/kmeans.h"
 #include "core/comm.h"
@@ -82,7 +85,13 @@ static int make_side(side *s, size_t n, size_t d, size_t k, size_t iters,
                      int accel)
 {
     const size_t len = crm_kmeans_partial_len(k, d);
-    if (crm_kmeans_work_create(n, d, k, BLOCK_ROWS, &s->w) != CRM_OK)
+#ifdef _OPENMP
+    const size_t nthreads = (size_t)omp_get_max_threads();
+#else
+    const size_t nthreads = 1;
+#endif
+    if (crm_kmeans_work_create(n, d, k, BLOCK_ROWS, nthreads, &s->w) !=
+        CRM_OK)
         return 1;
     crm_kmeans_work_accelerate(s->w, accel);
     s->label = malloc(n * sizeof *s->label);

@@ -62,8 +62,8 @@ static double shift_ss(const float *a, const float *b, size_t len)
 
 /* One assignment over all ranks: labels, distances, reduced partials
  * (c->total, which also becomes the running total of the next steps). */
-static crm_status assign(crm_kmeans_ctx *c, const float *centres, int32_t *label,
-                         float *dist2)
+static crm_status assign(crm_kmeans_ctx *c, const float *centres,
+                         int32_t *label, float *dist2)
 {
     const size_t len = crm_kmeans_partial_len(c->k, c->d);
     crm_status rc = crm_kmeans_assign(c->work, c->x, c->n, centres, label,
@@ -176,15 +176,16 @@ static void ctx_free(crm_kmeans_ctx *c)
     crm_kmeans_work_destroy(c->work);
 }
 
-static crm_status ctx_init(crm_kmeans_ctx *c, crm_run *run, const float *x, size_t n,
-                           size_t d, size_t k)
+static crm_status ctx_init(crm_kmeans_ctx *c, crm_run *run, const float *x,
+                           size_t n, size_t d, size_t k)
 {
     *c = (crm_kmeans_ctx){.run = run, .x = x, .n = n, .d = d, .k = k};
     const int64_t B = run->block_rows;
     c->nblocks = (size_t)((run->ncustomers + B - 1) / B);
     const size_t len = crm_kmeans_partial_len(k, d);
     const size_t nlocal = crm_run_nblocks(run);
-    crm_status rc = crm_kmeans_work_create(n, d, k, (size_t)B, &c->work);
+    crm_status rc = crm_kmeans_work_create(n, d, k, (size_t)B,
+                                           (size_t)run->nthreads, &c->work);
     c->parts = malloc((nlocal * len + 1) * sizeof *c->parts);
     c->total = malloc((len + 1) * sizeof *c->total);
     c->running = calloc(len + 1, sizeof *c->running);
@@ -277,6 +278,11 @@ crm_status crm_kmeans_train(crm_run *run, const float *x, size_t n, size_t d,
         c.scratch = cand->label;
         const double t0 = crm_log_now();
         rc = crm_kmeans_seed(&c, restart_stream(k, r), cand->centres);
+        /* each restart from scratch: its result does not depend on the
+         * restarts before it (and their bounds would not help it) */
+        crm_kmeans_work_reset(c.work);
+        memset(c.running, 0,
+               crm_kmeans_partial_len(k, d) * sizeof *c.running);
         const double t1 = crm_log_now();
         if (rc == CRM_OK)
             rc = lloyd(&c, cand);

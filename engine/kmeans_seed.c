@@ -2,14 +2,15 @@
  *
  * k-means++ (Arthur & Vassilvitskii 2007) draws k centres one at a time, a
  * pass over the data each, keeping the best of a few candidates per centre
- * (greedy k-means++, as scikit-learn does). k-means|| (Bahmani et al. 2012) instead samples
- * about 2k candidates per round for a few rounds, each customer kept
- * independently with probability 2k d^2 / phi, weights every candidate by
- * the customers nearest to it, and reduces the candidates to k centres by
- * weighted k-means++ and Lloyd on every rank alike: few passes and few
- * collective rounds for a large base. Every draw is crm_rng keyed by the
- * job seed, the restart's stream and a global index (draw number or global
- * row), so neither the rank count nor the thread count changes a centre. */
+ * (greedy k-means++, as scikit-learn does). k-means|| (Bahmani et al.
+ * 2012) instead samples about 2k candidates per round for a few rounds,
+ * each customer kept independently with probability 2k d^2 / phi, weights
+ * every candidate by the customers nearest to it, and reduces the
+ * candidates to k centres by weighted k-means++ and Lloyd on every rank
+ * alike: few passes and few collective rounds for a large base. Every draw
+ * is crm_rng keyed by the job seed, the restart's stream and a global index
+ * (draw number or global row), so neither the rank count nor the thread
+ * count changes a centre. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,8 @@ crm_status crm_kmeans_ctx_fetch(crm_kmeans_ctx *c, int64_t row, float *centre)
                                owner);
 }
 
-static crm_status gather_sums(crm_kmeans_ctx *c, const double *local, size_t nlocal)
+static crm_status gather_sums(crm_kmeans_ctx *c, const double *local,
+                              size_t nlocal)
 {
     return c->run->comm->allgather_f64(c->run->comm, local, nlocal, c->sums,
                                        c->nblocks);
@@ -105,7 +107,8 @@ static crm_status best_trial(crm_kmeans_ctx *c, const float *cands,
  * nearest centre so far, and the one leaving the least potential kept
  * (local_trials = 1 is plain k-means++). Trial t of centre j draws
  * crm_rng_unit(seed, stream, j + t 2^32), whatever the partitioning. */
-static crm_status seed_plus_plus(crm_kmeans_ctx *c, uint64_t stream, float *centres)
+static crm_status seed_plus_plus(crm_kmeans_ctx *c, uint64_t stream,
+                                 float *centres)
 {
     const uint64_t seed = c->run->job->seed;
     const size_t nlocal = crm_run_nblocks(c->run), d = c->d;
@@ -127,7 +130,8 @@ static crm_status seed_plus_plus(crm_kmeans_ctx *c, uint64_t stream, float *cent
         if (rc == CRM_OK)
             rc = gather_sums(c, local, nlocal);
         for (size_t t = 0; rc == CRM_OK && t < nt; t++)
-            rc = draw_row(c, crm_rng_unit(seed, stream, j + ((uint64_t)t << 32)),
+            rc = draw_row(c,
+                          crm_rng_unit(seed, stream, j + ((uint64_t)t << 32)),
                           cands + t * d);
         size_t best = 0;
         if (rc == CRM_OK && nt > 1)
@@ -198,9 +202,10 @@ static crm_status fold_candidates(crm_kmeans_ctx *c, const cands *cs,
     crm_kmeans_work *w = NULL;
     double *parts = malloc((crm_run_nblocks(c->run) * len + 1) *
                            sizeof *parts);
+    const size_t nthreads = (size_t)c->run->nthreads;
     crm_status rc = parts == NULL ? CRM_ENOMEM
                                   : crm_kmeans_work_create(c->n, c->d, kk, B,
-                                                           &w);
+                                                           nthreads, &w);
     if (rc == CRM_OK)
         crm_kmeans_work_accelerate(w, 0);
     if (rc == CRM_OK)
@@ -273,8 +278,10 @@ static crm_status weigh(crm_kmeans_ctx *c, cands *cs, int32_t *label,
                                 crm_kmeans_partial_len(cs->n, c->d) +
                             1) * sizeof *parts);
     cs->w = malloc((cs->n + 1) * sizeof *cs->w);
+    const size_t nthreads = (size_t)c->run->nthreads;
     crm_status rc = (count && parts && cs->w)
-                        ? crm_kmeans_work_create(c->n, c->d, cs->n, B, &w)
+                        ? crm_kmeans_work_create(c->n, c->d, cs->n, B,
+                                                 nthreads, &w)
                         : CRM_ENOMEM;
     if (rc == CRM_OK)
         crm_kmeans_work_accelerate(w, 0);

@@ -1,9 +1,12 @@
 /* algorithms/kmeans/kmeans.c — Lloyd assignment with exact Hamerly bounds,
  * block partials, and the centre update.
  *
- * Layout: the work (kmeans_int.h) owns padded centres, their norms, the
- * per-block transposed tiles, and per row a lower bound on the distance to
- * every centre but its own (Hamerly 2010). Each assign walks a block in
+ * Layout: the work (kmeans_int.h) owns padded centres, their norms, one
+ * scratch slot per thread (a transposed tile and a search list), and per
+ * row a lower bound on the distance to every centre but its own and an
+ * upper bound on the distance to its own (Hamerly 2010). The blocks are
+ * cut into one contiguous run per slot, so no call asks OpenMP which
+ * thread it is on (STYLE rule 34). Each assign walks a block in
  * three passes: settle (every row's distance to its previous centre in
  * double, which is its dist2 if the label stands and the tightest upper
  * bound; rows whose bounds prove their label skip the search), search (the
@@ -20,6 +23,7 @@
 #include "algorithms/kmeans/kmeans.h"
 
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,11 +73,12 @@ static void *alloc3(size_t a, size_t b, size_t size)
 }
 
 crm_status crm_kmeans_work_create(size_t n, size_t d, size_t k,
-                                  size_t block_rows, crm_kmeans_work **out)
+                                  size_t block_rows, size_t nthreads,
+                                  crm_kmeans_work **out)
 {
     if (out == NULL || d == 0 || k == 0 || block_rows == 0 ||
         k > SIZE_MAX - CRM_KMEANS_CGROUP || k > INT32_MAX ||
-        d > SIZE_MAX / TR || block_rows > UINT32_MAX)
+        d > SIZE_MAX / TR || block_rows > UINT32_MAX || nthreads > INT_MAX)
         return CRM_EINVAL;
     crm_kmeans_work *w = calloc(1, sizeof *w);
     if (w == NULL)
@@ -93,16 +98,13 @@ crm_status crm_kmeans_work_create(size_t n, size_t d, size_t k,
     w->cnorm = alloc3(k, 1, sizeof *w->cnorm);
     w->sep = alloc3(k, 1, sizeof *w->sep);
     w->shift = alloc3(k, 1, sizeof *w->shift);
-#ifdef _OPENMP
-    w->nthreads = (size_t)omp_get_max_threads();
-#else
-    w->nthreads = 1;
-#endif
+    w->nthreads = nthreads == 0 ? 1 : nthreads;
     w->xt = alloc3(w->nthreads, d * TR, sizeof *w->xt);
     w->lower = alloc3(n, 1, sizeof *w->lower);
     w->upper = alloc3(n, 1, sizeof *w->upper);
     w->own = alloc3(n, 1, sizeof *w->own);
-    w->todo = alloc3(w->nthreads, block_rows, sizeof *w->todo);
+    w->todo_len = n < block_rows ? n : block_rows;
+    w->todo = alloc3(w->nthreads, w->todo_len, sizeof *w->todo);
     w->nfull = alloc3(w->nblocks, 1, sizeof *w->nfull);
     if (!w->cpad || !w->cc || !w->prev || !w->cnorm || !w->sep ||
         !w->shift || !w->xt || !w->lower || !w->upper || !w->own ||
@@ -241,7 +243,8 @@ static size_t settle_block(crm_kmeans_work *w, const float *x, size_t r0,
         }
         for (size_t q = 0; q < nc; q++) {
             const size_t r = cand[q];
-            ok[r] = crm_kmeans_settle_test(w, (size_t)own[r], sqrt(s[r]) * up, lo[r],
+            ok[r] = crm_kmeans_settle_test(w, (size_t)own[r],
+                                           sqrt(s[r]) * up, lo[r],
                                 lower + r);
         }
         for (size_t r = 0; r < m; r++) {
@@ -313,14 +316,13 @@ static void exact_upper(crm_kmeans_work *w, const float *dist2, size_t r0,
             sqrt((double)dist2[i] * (1.0 + 2.0 * FLT_EPSILON)) * up);
 }
 
-static void assign_block(crm_kmeans_work *w, size_t b, const float *x,
-                         size_t n, const float *centres, int32_t *label,
-                         float *dist2, double *part)
+static void assign_block(crm_kmeans_work *w, size_t slot, size_t b,
+                         const float *x, size_t n, const float *centres,
+                         int32_t *label, float *dist2, double *part)
 {
     const size_t r0 = b * w->block_rows;
     const size_t r1 = r0 + w->block_rows < n ? r0 + w->block_rows : n;
-    const size_t slot = crm_kmeans_slot();
-    uint32_t *todo = w->todo + slot * w->block_rows;
+    uint32_t *todo = w->todo + slot * w->todo_len;
     size_t nt = r1 - r0;
     if (w->have_bounds)
         nt = settle_block(w, x, r0, r1, centres, label, dist2, todo);
@@ -348,9 +350,12 @@ crm_status crm_kmeans_assign(crm_kmeans_work *w, const float *x, size_t n,
     crm_kmeans_prepare(w, centres);
     const size_t len = crm_kmeans_partial_len(w->k, w->d);
     const size_t nb = w->nblocks;
-#pragma omp parallel for schedule(static) num_threads(w->nthreads)
-    for (size_t b = 0; b < nb; b++)
-        assign_block(w, b, x, n, centres, label, dist2, parts + b * len);
+    const size_t ns = w->nthreads;
+#pragma omp parallel for schedule(static) num_threads((int)ns)
+    for (size_t s = 0; s < ns; s++) /* slot s: its own run of blocks */
+        for (size_t b = nb * s / ns; b < nb * (s + 1) / ns; b++)
+            assign_block(w, s, b, x, n, centres, label, dist2,
+                         parts + b * len);
     w->have_bounds = w->accel;
     w->have_own = 1;
     return CRM_OK;

@@ -20,7 +20,12 @@
  * depend only on that row and the centres, so every output is bitwise the
  * same for any thread count and any split of the blocks across ranks.
  * Ties go to the lowest centre index. Nothing here communicates; the caller
- * owns every buffer; only crm_kmeans_work_create allocates. */
+ * owns every buffer; only crm_kmeans_work_create allocates (and
+ * crm_kmeanspp_trials, for more than 64 features).
+ *
+ * The bounds' rounding analysis assumes no float underflow: features and
+ * centres whose entries are 0 or at least about 1e-18 in magnitude
+ * (standardised features of real data are). */
 #ifndef CRM_KMEANS_H
 #define CRM_KMEANS_H
 
@@ -38,19 +43,24 @@ size_t crm_kmeans_partial_len(size_t k, size_t d);
 /* Blocks covering n rows: ceil(n / block_rows) (0 when block_rows is 0). */
 size_t crm_kmeans_nblocks(size_t n, size_t block_rows);
 
-/* A work for n rows (n may be 0: an idle rank), d features, k centres.
- * CRM_EINVAL when d, k or block_rows is 0, k > INT32_MAX, block_rows >
- * UINT32_MAX or out is NULL; CRM_ENOMEM. Release with _destroy. Holds
- * 12 bytes per row (two bounds and a label) besides O(k d) and per-thread
- * scratch, made for omp_get_max_threads() at creation: later calls use at
- * most that many threads. The Hamerly bounds start on for d >= 12 or
- * k >= 48, where they were measured to pay. */
+/* A work for n rows (n may be 0: an idle rank), d features, k centres,
+ * calls on up to nthreads threads (the caller's OpenMP thread count; 0
+ * means 1): the work holds one scratch slot per thread and its calls cut
+ * the blocks into that many runs, one per thread. Results do not depend
+ * on nthreads. CRM_EINVAL when d, k or block_rows is 0, k > INT32_MAX,
+ * block_rows > UINT32_MAX, nthreads > INT_MAX or out is NULL; CRM_ENOMEM.
+ * Release with _destroy. Holds 12 bytes per row (two bounds and a label)
+ * besides O(k d) and the slots. The Hamerly bounds start on for d >= 12
+ * or k >= 48, where they were measured to pay. */
 crm_status crm_kmeans_work_create(size_t n, size_t d, size_t k,
-                                  size_t block_rows, crm_kmeans_work **out);
+                                  size_t block_rows, size_t nthreads,
+                                  crm_kmeans_work **out);
 void crm_kmeans_work_destroy(crm_kmeans_work *w); /* NULL is fine */
 
-/* Forgets the bounds: call when the features x change (the bounds belong
- * to one x). New centres, reseeded clusters and restarts need no reset. */
+/* Forgets the bounds and the last labelling: call when the features x
+ * change (the bounds belong to one x), or to make the next step start
+ * afresh (a restart: its running total then starts from zero). New
+ * centres and reseeded clusters need no reset. */
 void crm_kmeans_work_reset(crm_kmeans_work *w);
 
 /* on = 0 computes every distance every time (plain Lloyd); on = 1 skips
@@ -58,8 +68,8 @@ void crm_kmeans_work_reset(crm_kmeans_work *w);
  * bit, either way. Resets the bounds. */
 void crm_kmeans_work_accelerate(crm_kmeans_work *w, int on);
 
-/* Rows whose distances to all centres the last assign computed (the rest
- * were settled by bounds): for reporting the acceleration. */
+/* Rows whose distances to all centres the last assign or step computed
+ * (the rest were settled by bounds): for reporting the acceleration. */
 size_t crm_kmeans_work_full_rows(const crm_kmeans_work *w);
 
 /* Lloyd assignment of rows [0, n), n equal to the work's n: label[i] =

@@ -15,9 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "algorithms/kmeans/kmeans.h"
 
@@ -54,17 +51,18 @@ struct crm_kmeans_work {
     size_t kp;        /* k rounded up to CRM_KMEANS_CGROUP */
     float *cpad;      /* kp x d centres, padding rows 0 */
     float *cc;        /* kp: ||c||² as float, padding +inf */
-    float *prev;      /* k x d centres of the previous assign */
+    float *prev;      /* k x d centres of the previous assign or step */
     double *cnorm;    /* k: ||c|| */
-    double *sep;      /* k: distance to the nearest other centre, rounded down */
-    double *shift;    /* k: move since the previous assign, rounded up */
-    float *xt;        /* nthreads x d x TILE: per-thread transposed tile */
+    double *sep;      /* k: distance to the nearest other centre (down) */
+    double *shift;    /* k: move since the previous call, rounded up */
+    float *xt;        /* nthreads x d x TILE: per-slot transposed tile */
     float *lower;     /* n: bound <= distance to any other centre */
     float *upper;     /* n: bound >= distance to the own centre */
     int32_t *own;     /* n: label of the last assign or step */
-    uint32_t *todo;   /* nthreads x block_rows: offsets of rows to search */
-    size_t nthreads;  /* threads the scratch is made for */
-    size_t *nfull;    /* nblocks: rows searched exhaustively, last assign */
+    uint32_t *todo;   /* nthreads x todo_len: offsets of rows to search */
+    size_t todo_len;  /* min(n, block_rows) */
+    size_t nthreads;  /* scratch slots: the most threads a call uses */
+    size_t *nfull;    /* nblocks: rows searched in the last call */
     double cmax;      /* max ||c|| */
     double err_coef;  /* |error of ||c||² - 2 x·c| <= err_coef (|x|+cmax)² */
     double shift1, shift2; /* largest and second largest shift */
@@ -204,16 +202,6 @@ static inline int32_t crm_kmeans_settle_test(const crm_kmeans_work *w,
 /* Padded centres, norms, separations and (with live bounds) the shifts
  * since the previous call; remembers the centres. */
 void crm_kmeans_prepare(crm_kmeans_work *w, const float *centres);
-
-/* This thread's scratch: todo (block_rows offsets) and xt (d x TILE). */
-static inline size_t crm_kmeans_slot(void)
-{
-#ifdef _OPENMP
-    return (size_t)omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
 
 /* Exhaustive search for rows r0 + todo[0..m) in tiles (xt: this thread's
  * scratch): labels, and both bounds when accelerating. */

@@ -152,14 +152,13 @@ static void fold_change(crm_kmeans_work *w, const float *x, size_t r0,
     }
 }
 
-static void step_block(crm_kmeans_work *w, size_t b, const float *x,
-                       size_t n, const float *centres, int32_t *label,
-                       double *part)
+static void step_block(crm_kmeans_work *w, size_t slot, size_t b,
+                       const float *x, size_t n, const float *centres,
+                       int32_t *label, double *part)
 {
     const size_t r0 = b * w->block_rows;
     const size_t r1 = r0 + w->block_rows < n ? r0 + w->block_rows : n;
-    const size_t slot = crm_kmeans_slot();
-    uint32_t *todo = w->todo + slot * w->block_rows;
+    uint32_t *todo = w->todo + slot * w->todo_len;
     size_t nt = r1 - r0;
     if (w->have_bounds)
         nt = settle_lazy(w, x, r0, r1, centres, label, todo);
@@ -183,9 +182,11 @@ crm_status crm_kmeans_step(crm_kmeans_work *w, const float *x, size_t n,
     crm_kmeans_prepare(w, centres);
     const size_t len = crm_kmeans_partial_len(w->k, w->d);
     const size_t nb = w->nblocks;
-#pragma omp parallel for schedule(static) num_threads(w->nthreads)
-    for (size_t b = 0; b < nb; b++)
-        step_block(w, b, x, n, centres, label, parts + b * len);
+    const size_t ns = w->nthreads;
+#pragma omp parallel for schedule(static) num_threads((int)ns)
+    for (size_t s = 0; s < ns; s++) /* slot s: its own run of blocks */
+        for (size_t b = nb * s / ns; b < nb * (s + 1) / ns; b++)
+            step_block(w, s, b, x, n, centres, label, parts + b * len);
     w->have_bounds = w->accel;
     w->have_own = 1;
     return CRM_OK;

@@ -16,6 +16,13 @@
 #include "core/rng.h"
 #include "ref/ref_comm.h"
 #include "kmeans_testdata.h"
+
+/* the scratch slots: as many as the threads the test runs on */
+#ifdef _OPENMP
+#define KM_THREADS ((size_t)omp_get_max_threads())
+#else
+#define KM_THREADS ((size_t)1)
+#endif
 #include "ref/ref_kmeans.h"
 
 /* The data a rank sees and what it hands back. */
@@ -100,7 +107,7 @@ static crm_status iterate(const crm_comm *c, run *r)
     double *tot = malloc(len * sizeof *tot);
     size_t *empty = malloc(r->k * sizeof *empty);
     crm_status rc = crm_kmeans_work_create(r->n, r->d, r->k, r->block_rows,
-                                           &w);
+                                           KM_THREADS, &w);
     if (rc == CRM_OK)
         crm_kmeans_work_accelerate(w, r->accel);
     for (int it = 0; rc == CRM_OK && it < r->iters; it++) {
@@ -221,7 +228,8 @@ static size_t compare_accel(const float *x, size_t n, size_t d, size_t k,
     size_t empty[64], nempty, fewest = n;
     memcpy(cen, c0, k * d * sizeof *cen);
     for (int a = 0; a < 2; a++) {
-        cr_assert_eq(crm_kmeans_work_create(n, d, k, 128, &w[a]), CRM_OK);
+        cr_assert_eq(crm_kmeans_work_create(n, d, k, 128,
+                                            KM_THREADS, &w[a]), CRM_OK);
         crm_kmeans_work_accelerate(w[a], a);
         d2[a] = malloc(n * sizeof(float));
         lab[a] = malloc(n * sizeof(int32_t));
@@ -339,7 +347,7 @@ Test(kmeans, empty_cluster_is_reported_and_its_centre_kept)
     const size_t len = crm_kmeans_partial_len(k, d);
     double *parts = malloc(16 * len * sizeof *parts), *tot = malloc(len * 8);
     crm_kmeans_work *w = NULL;
-    cr_assert_eq(crm_kmeans_work_create(n, d, k, 64, &w), CRM_OK);
+    cr_assert_eq(crm_kmeans_work_create(n, d, k, 64, KM_THREADS, &w), CRM_OK);
     cr_assert_eq(crm_kmeans_assign(w, x, n, r.centres, r.label, r.dist2,
                                    parts), CRM_OK);
     const crm_comm self = crm_comm_self();
@@ -533,14 +541,18 @@ Test(kmeans, kmeanspp_update_keeps_the_minimum_and_block_sums)
 Test(kmeans, bad_arguments_are_einval)
 {
     crm_kmeans_work *w = NULL;
-    cr_assert_eq(crm_kmeans_work_create(10, 2, 0, 4, &w), CRM_EINVAL);
-    cr_assert_eq(crm_kmeans_work_create(10, 0, 2, 4, &w), CRM_EINVAL);
-    cr_assert_eq(crm_kmeans_work_create(10, 2, 2, 0, &w), CRM_EINVAL);
-    cr_assert_eq(crm_kmeans_work_create(10, 2, 2, 4, NULL), CRM_EINVAL);
-    cr_assert_eq(crm_kmeans_work_create(SIZE_MAX - 7, 2, 2, 4, &w),
+    cr_assert_eq(crm_kmeans_work_create(10, 2, 0, 4,
+                                        KM_THREADS, &w), CRM_EINVAL);
+    cr_assert_eq(crm_kmeans_work_create(10, 0, 2, 4,
+                                        KM_THREADS, &w), CRM_EINVAL);
+    cr_assert_eq(crm_kmeans_work_create(10, 2, 2, 0,
+                                        KM_THREADS, &w), CRM_EINVAL);
+    cr_assert_eq(crm_kmeans_work_create(10, 2, 2, 4,
+                                        KM_THREADS, NULL), CRM_EINVAL);
+    cr_assert_eq(crm_kmeans_work_create(SIZE_MAX - 7, 2, 2, 4, KM_THREADS, &w),
                  CRM_ENOMEM);
     cr_assert_null(w);
-    cr_assert_eq(crm_kmeans_work_create(10, 2, 2, 4, &w), CRM_OK);
+    cr_assert_eq(crm_kmeans_work_create(10, 2, 2, 4, KM_THREADS, &w), CRM_OK);
     float x[20] = {0}, c[4] = {0}, d2[10];
     int32_t lab[10];
     double parts[3 * 7];
@@ -573,7 +585,7 @@ Test(kmeans, an_idle_rank_with_no_rows_is_fine)
 {
     crm_kmeans_work *w = NULL;
     const float c[2] = {1, 2};
-    cr_assert_eq(crm_kmeans_work_create(0, 2, 1, 8, &w), CRM_OK);
+    cr_assert_eq(crm_kmeans_work_create(0, 2, 1, 8, KM_THREADS, &w), CRM_OK);
     cr_assert_eq(crm_kmeans_assign(w, NULL, 0, c, NULL, NULL, NULL), CRM_OK);
     cr_assert_eq(crm_kmeans_work_full_rows(w), 0);
     crm_kmeans_work_destroy(w);

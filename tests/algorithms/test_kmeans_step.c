@@ -4,6 +4,7 @@
  * over many iterations), rows settled without being read, distances on
  * demand equal to assign's, thread invariance, argument checks. */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,13 @@
 #include "algorithms/kmeans/kmeans.h"
 #include "core/reduce.h"
 #include "kmeans_testdata.h"
+
+/* the scratch slots: as many as the threads the test runs on */
+#ifdef _OPENMP
+#define KM_THREADS ((size_t)omp_get_max_threads())
+#else
+#define KM_THREADS ((size_t)1)
+#endif
 
 /* Reduced sum of the parts of nb blocks (one process). */
 static void reduce(const double *parts, size_t nb, size_t len, double *out)
@@ -31,7 +39,7 @@ Test(kmeans_step, hand_example_change_of_sums_and_counts)
     int32_t lab[4];
     double parts[2 * 5];
     crm_kmeans_work *w = NULL;
-    cr_assert_eq(crm_kmeans_work_create(4, 1, 2, 2, &w), CRM_OK);
+    cr_assert_eq(crm_kmeans_work_create(4, 1, 2, 2, KM_THREADS, &w), CRM_OK);
     cr_assert_eq(crm_kmeans_step(w, x, 4, c1, lab, parts), CRM_OK);
     /* no previous labelling: every row joins (sum0, sum1, n0, n1, 0) */
     const double first[] = {1, 0, 2, 0, 0, 0, 19, 0, 2, 0};
@@ -59,8 +67,8 @@ static size_t step_beside_assign(const float *x, size_t n, size_t d,
     const size_t br = 128, len = crm_kmeans_partial_len(k, d);
     const size_t nb = crm_kmeans_nblocks(n, br);
     crm_kmeans_work *wa = NULL, *ws = NULL;
-    cr_assert_eq(crm_kmeans_work_create(n, d, k, br, &wa), CRM_OK);
-    cr_assert_eq(crm_kmeans_work_create(n, d, k, br, &ws), CRM_OK);
+    cr_assert_eq(crm_kmeans_work_create(n, d, k, br, KM_THREADS, &wa), CRM_OK);
+    cr_assert_eq(crm_kmeans_work_create(n, d, k, br, KM_THREADS, &ws), CRM_OK);
     crm_kmeans_work_accelerate(ws, accel);
     float *cen = malloc(k * d * sizeof *cen), *d2 = malloc(n * 4);
     int32_t *la = malloc(n * 4), *ls = malloc(n * 4);
@@ -123,7 +131,7 @@ Test(kmeans_step, distances_on_demand_equal_assign_bits)
     float *x = kmeans_test_uniform(13, n, d);
     const size_t len = crm_kmeans_partial_len(k, d);
     crm_kmeans_work *w = NULL;
-    cr_assert_eq(crm_kmeans_work_create(n, d, k, 256, &w), CRM_OK);
+    cr_assert_eq(crm_kmeans_work_create(n, d, k, 256, KM_THREADS, &w), CRM_OK);
     float *d2 = malloc(n * 4), *again = malloc(n * 4);
     int32_t *lab = malloc(n * 4);
     double *parts = malloc(crm_kmeans_nblocks(n, 256) * len * 8);
@@ -153,7 +161,9 @@ Test(kmeans_step, bitwise_identical_for_any_thread_count)
     for (int t = 0; t < 2; t++) {
         crm_kmeans_work *w = NULL;
         omp_set_num_threads(t == 0 ? 1 : 4);
-        cr_assert_eq(crm_kmeans_work_create(n, d, k, 512, &w), CRM_OK);
+        /* 1 slot on 1 thread against 7 slots (runs of blocks) */
+        cr_assert_eq(crm_kmeans_work_create(n, d, k, 512, t == 0 ? 1 : 7,
+                                            &w), CRM_OK);
         memcpy(cen[t], x, k * d * 4);
         for (int it = 0; it < 8; it++) {
             cr_assert_eq(crm_kmeans_step(w, x, n, cen[t], lab[t], parts[t]),
@@ -185,7 +195,7 @@ Test(kmeans_step, arguments_are_checked)
     int32_t lab[10];
     double parts[3 * 7];
     crm_kmeans_work *w = NULL;
-    cr_assert_eq(crm_kmeans_work_create(10, 2, 2, 4, &w), CRM_OK);
+    cr_assert_eq(crm_kmeans_work_create(10, 2, 2, 4, KM_THREADS, &w), CRM_OK);
     cr_assert_eq(crm_kmeans_step(NULL, x, 10, c, lab, parts), CRM_EINVAL);
     cr_assert_eq(crm_kmeans_step(w, NULL, 10, c, lab, parts), CRM_EINVAL);
     cr_assert_eq(crm_kmeans_step(w, x, 10, NULL, lab, parts), CRM_EINVAL);
@@ -194,8 +204,10 @@ Test(kmeans_step, arguments_are_checked)
     cr_assert_eq(crm_kmeans_step(w, x, 9, c, lab, parts), CRM_EINVAL);
     cr_assert_eq(crm_kmeans_step(w, x, 10, c, lab, parts), CRM_OK);
     crm_kmeans_work_destroy(w);
+    cr_assert_eq(crm_kmeans_work_create(10, 2, 2, 4, (size_t)INT_MAX + 1,
+                                        &w), CRM_EINVAL);
     crm_kmeans_work *idle = NULL;
-    cr_assert_eq(crm_kmeans_work_create(0, 2, 1, 8, &idle), CRM_OK);
+    cr_assert_eq(crm_kmeans_work_create(0, 2, 1, 8, KM_THREADS, &idle), CRM_OK);
     cr_assert_eq(crm_kmeans_step(idle, NULL, 0, c, NULL, NULL), CRM_OK);
     crm_kmeans_work_destroy(idle);
 }
