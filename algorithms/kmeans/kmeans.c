@@ -290,6 +290,13 @@ void crm_kmeans_search(crm_kmeans_work *w, float *xt, const float *x,
         const size_t nt = m - t0 < TR ? m - t0 : TR;
         for (size_t r = 0; r < TR; r++)
             rows[r] = x + (r0 + todo[t0 + (r < nt ? r : nt - 1)]) * d;
+        /* the next tile's rows are scattered: ask for them now, so their
+         * cache misses overlap this tile's arithmetic */
+        for (size_t q = t0 + TR; q < t0 + 2 * TR && q < m; q++) {
+            const float *ahead = x + (r0 + todo[q]) * d;
+            __builtin_prefetch(ahead);
+            __builtin_prefetch(ahead + d - 1);
+        }
         crm_kmeans_tile(rows, d, w->cpad, w->cc, w->kp, xt, best, second,
                         idx, xx);
         if (w->accel)

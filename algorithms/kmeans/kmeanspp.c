@@ -113,7 +113,7 @@ size_t crm_kmeanspp_pick_row(const float *mind2_block, size_t nrows,
 
 /* Rows in flight: each row's distances are a chain of d dependent
  * fused multiply-adds, so R rows interleave to hide their latency. */
-#define R 4
+#define R 8
 
 /* Adds min(mind2[i], e_t) for rows [i0, i0 + m), m <= R, to pot. */
 static inline void rows_trials(const float *x, size_t i0, size_t m,
