@@ -6,6 +6,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Scratch slots of a test's k-means work: as many as the threads the test
+ * runs on. */
+#ifdef _OPENMP
+#define KM_THREADS ((size_t)omp_get_max_threads())
+#else
+#define KM_THREADS ((size_t)1)
+#endif
 
 /* n x d uniform on [-2, 2). */
 float *kmeans_test_uniform(uint64_t seed, size_t n, size_t d);

@@ -14,15 +14,8 @@
 #include "algorithms/kmeans/kmeans.h"
 #include "core/reduce.h"
 #include "core/rng.h"
-#include "ref/ref_comm.h"
 #include "kmeans_testdata.h"
-
-/* the scratch slots: as many as the threads the test runs on */
-#ifdef _OPENMP
-#define KM_THREADS ((size_t)omp_get_max_threads())
-#else
-#define KM_THREADS ((size_t)1)
-#endif
+#include "ref/ref_comm.h"
 #include "ref/ref_kmeans.h"
 
 /* The data a rank sees and what it hands back. */

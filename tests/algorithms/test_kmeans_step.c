@@ -16,13 +16,6 @@
 #include "core/reduce.h"
 #include "kmeans_testdata.h"
 
-/* the scratch slots: as many as the threads the test runs on */
-#ifdef _OPENMP
-#define KM_THREADS ((size_t)omp_get_max_threads())
-#else
-#define KM_THREADS ((size_t)1)
-#endif
-
 /* Reduced sum of the parts of nb blocks (one process). */
 static void reduce(const double *parts, size_t nb, size_t len, double *out)
 {
