@@ -527,11 +527,15 @@ static int threads_agree(const crm_dtree_params *p, const binned *b,
     crm_dtree_model *m2 = NULL;
     grow_times tm;
     const int threads = bench_threads();
+    crm_dtree_params p1 = *p, p2 = *p;
+    p1.threads = 1;
+    p2.threads = 2;
     set_threads(1);
-    crm_status rc = grow(p, b, t->ytr, t->ntrain, w->rows1, w->hist, m1, &tm);
+    crm_status rc = grow(&p1, b, t->ytr, t->ntrain, w->rows1, w->hist, m1,
+                         &tm);
     set_threads(2);
     if (rc == CRM_OK)
-        rc = grow(p, b, t->ytr, t->ntrain, w->rows2, w->hist, &m2, &tm);
+        rc = grow(&p2, b, t->ytr, t->ntrain, w->rows2, w->hist, &m2, &tm);
     set_threads(threads);
     const int ok = rc == CRM_OK && same_model(*m1, m2) &&
                    !memcmp(w->rows1, w->rows2, t->ntrain * sizeof(int32_t));
@@ -543,7 +547,8 @@ static int run_depth(const opts *o, int depth, const binned *b,
                      const table *t, work *w, double bin_med)
 {
     const crm_dtree_params p = {.max_depth = depth,
-                                .min_samples_leaf = o->min_leaf};
+                                .min_samples_leaf = o->min_leaf,
+                                .threads = bench_threads()};
     crm_dtree_model *ref = NULL, *m = NULL;
     int ok = threads_agree(&p, b, t, w, &ref) && planted_root(ref);
     for (size_t r = 0; r < o->repeat && ok; r++) {

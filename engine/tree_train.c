@@ -103,7 +103,8 @@ static crm_dtree_params params_of(const crm_run *run, size_t d, size_t t)
         .min_gain = cfg->min_gain,
         .balanced = cfg->balanced,
         .max_features = cfg->max_features,
-        .seed = crm_rng_u64(run->job->seed, STREAM_FOREST, t)};
+        .seed = crm_rng_u64(run->job->seed, STREAM_FOREST, t),
+        .threads = run->nthreads};
     if (cfg->trees > 1 && cfg->max_features == 0)
         p.max_features = (int)fmax(1.0, round(sqrt((double)d)));
     if ((size_t)p.max_features >= d)

@@ -95,6 +95,9 @@ typedef struct crm_dtree_params {
     int max_features;        /* features searched per node, 0..d; 0 → all */
     uint64_t seed;           /* keys the feature subsets (max_features) */
     int64_t min_category_rows; /* >= 0; rarer categories go right */
+    int threads;             /* the caller's OpenMP threads, >= 0; 0 → 1:
+                              * how finely the histogram work is cut,
+                              * never the result */
 } crm_dtree_params;
 
 /* A node. Internal nodes send a row left when (numeric) its code <= threshold,

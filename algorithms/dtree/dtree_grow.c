@@ -13,18 +13,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
-int dtree_max_threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
 
 static crm_status check_params(const crm_dtree_params *in, crm_dtree_params *p)
 {
@@ -40,7 +28,7 @@ static crm_status check_params(const crm_dtree_params *in, crm_dtree_params *p)
         p->min_samples_leaf < 1 || p->min_samples_leaf > INT64_MAX / 4 ||
         !(p->min_gain >= 0.0) || p->min_gain > 1e300 ||
         (p->balanced != 0 && p->balanced != 1) || p->max_features < 0 ||
-        p->min_category_rows < 0)
+        p->min_category_rows < 0 || p->threads < 0)
         return CRM_EINVAL;
     for (int c = 0; c < 2; c++)
         if (!(p->class_weight[c] > 0.0) || p->class_weight[c] > 1e300)
@@ -274,7 +262,7 @@ crm_status crm_dtree_histograms_weighted(const crm_dtree_grower *g,
     const size_t m = list_rows(g, labels, weights, n, node_of_row, list, &bad);
     /* at least one block per thread, blocks of equal size (+-1) */
     size_t nblocks = (g->d + FEATURE_BLOCK - 1) / FEATURE_BLOCK;
-    const size_t nthreads = (size_t)dtree_max_threads();
+    const size_t nthreads = g->p.threads > 0 ? (size_t)g->p.threads : 1;
     if (m * g->d >= DTREE_PARALLEL_MIN && nblocks < nthreads)
         nblocks = nthreads < g->d ? nthreads : g->d;
 #pragma omp parallel for schedule(static, 1) reduction(| : bad) \

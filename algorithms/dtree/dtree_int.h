@@ -17,8 +17,6 @@
  * on it: every loop writes disjoint outputs. */
 #define DTREE_PARALLEL_MIN 65536
 
-/* omp_get_max_threads(), 1 without OpenMP. */
-int dtree_max_threads(void);
 
 #include "algorithms/dtree/dtree.h"
 

@@ -193,7 +193,9 @@ void dtree_check_runs(const dtree_data *x, const crm_dtree_params *p,
     crm_dtree_model *m0 = dtree_fit_ranks(x, p, 1, 1, leaf0);
     cr_assert_gt(m0->nnodes, min_nodes);
     for (size_t k = 0; k < nruns; k++) {
-        crm_dtree_model *m = dtree_fit_ranks(x, p, runs[k].nranks,
+        crm_dtree_params pk = *p; /* the histograms cut for these threads */
+        pk.threads = runs[k].threads;
+        crm_dtree_model *m = dtree_fit_ranks(x, &pk, runs[k].nranks,
                                              runs[k].threads, leaf);
         dtree_same_model(m, m0);
         cr_assert_arr_eq(leaf, leaf0, x->n * sizeof *leaf);

@@ -200,8 +200,10 @@ Test(dtree_api, statuses)
     const uint8_t nb[] = {3, 2}, cat[] = {0, 1}, badcat[] = {0, 2};
     crm_dtree_grower *g = NULL;
     const crm_dtree_params ok = {0}, deep = {.max_depth = 31},
-                           neg = {.min_gain = -1}, w = {.class_weight = {1, 0}};
+                           neg = {.min_gain = -1}, w = {.class_weight = {1, 0}},
+                           thr = {.threads = -1};
     cr_assert_eq(crm_dtree_grower_create(&deep, 2, nb, cat, &g), CRM_EINVAL);
+    cr_assert_eq(crm_dtree_grower_create(&thr, 2, nb, cat, &g), CRM_EINVAL);
     cr_assert_eq(crm_dtree_grower_create(&neg, 2, nb, cat, &g), CRM_EINVAL);
     cr_assert_eq(crm_dtree_grower_create(&w, 2, nb, cat, &g), CRM_EINVAL);
     cr_assert_eq(crm_dtree_grower_create(&ok, 2, nb, badcat, &g), CRM_EINVAL);
