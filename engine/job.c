@@ -144,6 +144,23 @@ crm_status crm_job_int_key(parse_state *ps, const char *key, const char *v,
     return CRM_OK;
 }
 
+crm_status crm_job_int_or_auto_key(parse_state *ps, const char *key,
+                                   const char *v, long long lo, long long hi,
+                                   int *dst)
+{
+    long long x = 0;
+    if (strcmp(v, "auto") == 0)
+        x = 0;
+    else if (!crm_job_parse_int(v, lo, hi, &x)) {
+        char what[96];
+        snprintf(what, sizeof what, "expected an integer from %lld to %lld "
+                 "or auto, got \"%%s\"", lo, hi);
+        return crm_job_fail(ps, key, what, v);
+    }
+    *dst = (int)x;
+    return CRM_OK;
+}
+
 crm_status crm_job_real_key(parse_state *ps, const char *key,
                            const char *v, double lo, double hi,
                                double *dst)

@@ -64,6 +64,10 @@ crm_status crm_job_int_key(parse_state *ps, const char *key, const char *v,
                            long long lo, long long hi, int *dst);
 crm_status crm_job_real_key(parse_state *ps, const char *key, const char *v,
                             double lo, double hi, double *dst);
+/* "auto" (stored as 0) or an integer in [lo, hi], lo >= 1, into *dst. */
+crm_status crm_job_int_or_auto_key(parse_state *ps, const char *key,
+                                   const char *v, long long lo, long long hi,
+                                   int *dst);
 
 /* A date YYYY-MM-DD as days since 1970-01-01, else an error naming key. */
 crm_status crm_job_day_key(parse_state *ps, const char *key, const char *v,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "algorithms/kmeans/kmeans.h"
 #include "engine/job_int.h"
 
 static crm_status job_name(parse_state *ps, const char *v)
@@ -118,28 +119,14 @@ static crm_status kmeans_init(parse_state *ps, const char *v)
 
 static crm_status kmeans_local_trials(parse_state *ps, const char *v)
 {
-    long long x = 0;
-    if (strcmp(v, "auto") == 0)
-        ps->job->kmeans.local_trials = 0;
-    else if (crm_job_parse_int(v, 1, 16, &x))
-        ps->job->kmeans.local_trials = (int)x;
-    else
-        return crm_job_fail(ps, "local_trials", "expected an integer from 1 "
-                            "to 16 or auto, got \"%s\"", v);
-    return CRM_OK;
+    return crm_job_int_or_auto_key(ps, "local_trials", v, 1,
+                                   CRM_KMEANSPP_MAX_TRIALS,
+                                   &ps->job->kmeans.local_trials);
 }
 
 static crm_status kmeans_k(parse_state *ps, const char *v)
 {
-    long long x = 0;
-    if (strcmp(v, "auto") == 0)
-        ps->job->kmeans.k = 0;
-    else if (crm_job_parse_int(v, 1, 4096, &x))
-        ps->job->kmeans.k = (int)x;
-    else
-        return crm_job_fail(ps, "k", "expected an integer from 1 to 4096 or auto, "
-                    "got \"%s\"", v);
-    return CRM_OK;
+    return crm_job_int_or_auto_key(ps, "k", v, 1, 4096, &ps->job->kmeans.k);
 }
 
 static crm_status kmeans_k_min(parse_state *ps, const char *v)

@@ -60,20 +60,16 @@ static double shift_ss(const float *a, const float *b, size_t len)
     return ss;
 }
 
-/* One assignment over all ranks: labels, distances, reduced partials
- * (c->total, which also becomes the running total of the next steps). */
+/* One assignment over all ranks: labels, distances, reduced partials. */
 static crm_status assign(crm_kmeans_ctx *c, const float *centres,
                          int32_t *label, float *dist2)
 {
-    const size_t len = crm_kmeans_partial_len(c->k, c->d);
     crm_status rc = crm_kmeans_assign(c->work, c->x, c->n, centres, label,
                                       dist2, c->parts);
     if ((rc = crm_mpi_agree(c->run->mpi, rc, NULL)) != CRM_OK)
         return rc;
-    rc = crm_run_reduce(c->run, c->parts, len, c->total);
-    if (rc == CRM_OK)
-        memcpy(c->running, c->total, len * sizeof *c->total);
-    return rc;
+    return crm_run_reduce(c->run, c->parts,
+                          crm_kmeans_partial_len(c->k, c->d), c->total);
 }
 
 /* One training step over all ranks: labels, and c->total = the running
@@ -102,11 +98,16 @@ static crm_status step(crm_kmeans_ctx *c, const float *centres,
 
 /* Lloyd from the given centres until the centres move less than tol or
  * max_iter passes; then one more assignment so labels, distances and
- * inertia belong to the final centres. */
+ * inertia belong to the final centres. Each call starts from scratch (no
+ * bounds, a zero running total), so a restart does not depend on the
+ * restarts before it. */
 static crm_status lloyd(crm_kmeans_ctx *c, crm_kmeans_fit *fit)
 {
     const int max_iter = c->run->job->kmeans.max_iter;
     crm_status rc = CRM_OK;
+    crm_kmeans_work_reset(c->work);
+    memset(c->running, 0,
+           crm_kmeans_partial_len(c->k, c->d) * sizeof *c->running);
     fit->converged = 0;
     for (fit->iterations = 0; rc == CRM_OK && fit->iterations < max_iter;) {
         if ((rc = step(c, fit->centres, fit->label)) != CRM_OK)
@@ -278,11 +279,6 @@ crm_status crm_kmeans_train(crm_run *run, const float *x, size_t n, size_t d,
         c.scratch = cand->label;
         const double t0 = crm_log_now();
         rc = crm_kmeans_seed(&c, restart_stream(k, r), cand->centres);
-        /* each restart from scratch: its result does not depend on the
-         * restarts before it (and their bounds would not help it) */
-        crm_kmeans_work_reset(c.work);
-        memset(c.running, 0,
-               crm_kmeans_partial_len(k, d) * sizeof *c.running);
         const double t1 = crm_log_now();
         if (rc == CRM_OK)
             rc = lloyd(&c, cand);

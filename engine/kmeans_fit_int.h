@@ -20,8 +20,9 @@ typedef struct crm_kmeans_ctx {
     crm_kmeans_work *work;
     double *parts;          /* local blocks x partial_len */
     double *total;          /* partial_len */
-    double *running;        /* partial_len: the sums and counts of the
-                             * current labels (steps add their changes) */
+    double *running;        /* partial_len: during Lloyd, the sums and
+                             * counts of the current labels (each step
+                             * adds its change) */
     double *sums;           /* every block's k-means++ weight */
     float *mind2;           /* n: while seeding, the candidate's dist2 */
     int32_t *scratch;       /* n: while seeding, the candidate's labels */

@@ -245,7 +245,7 @@ static size_t settle_block(crm_kmeans_work *w, const float *x, size_t r0,
             const size_t r = cand[q];
             ok[r] = crm_kmeans_settle_test(w, (size_t)own[r],
                                            sqrt(s[r]) * up, lo[r],
-                                lower + r);
+                                           lower + r);
         }
         for (size_t r = 0; r < m; r++) {
             todo[nt] = (uint32_t)(c0 - r0 + r);
@@ -290,15 +290,11 @@ void crm_kmeans_search(crm_kmeans_work *w, float *xt, const float *x,
         const size_t nt = m - t0 < TR ? m - t0 : TR;
         for (size_t r = 0; r < TR; r++)
             rows[r] = x + (r0 + todo[t0 + (r < nt ? r : nt - 1)]) * d;
-        /* the next tile's rows are scattered: ask for them now, so their
-         * cache misses overlap this tile's arithmetic */
-        for (size_t q = t0 + TR; q < t0 + 2 * TR && q < m; q++) {
-            const float *ahead = x + (r0 + todo[q]) * d;
-            __builtin_prefetch(ahead);
-            __builtin_prefetch(ahead + d - 1);
-        }
+        /* the next tile's rows now: their misses overlap this tile */
+        for (size_t q = t0 + TR; q < t0 + 2 * TR && q < m; q++)
+            crm_kmeans_prefetch_row(x, r0 + todo[q], d);
         crm_kmeans_tile(rows, d, w->cpad, w->cc, w->kp, xt, best, second,
-                        idx, xx);
+                        idx, w->accel ? xx : NULL);
         if (w->accel)
             tile_bounds(w, best, second, xx, lo, up);
         for (size_t r = 0; r < nt; r++) {

@@ -21,7 +21,7 @@
  * same for any thread count and any split of the blocks across ranks.
  * Ties go to the lowest centre index. Nothing here communicates; the caller
  * owns every buffer; only crm_kmeans_work_create allocates (and
- * crm_kmeanspp_trials, for more than 64 features).
+ * crm_kmeanspp_trials, a d x 16 scratch per call).
  *
  * The bounds' rounding analysis assumes no float underflow: features and
  * centres whose entries are 0 or at least about 1e-18 in magnitude
@@ -146,7 +146,7 @@ crm_status crm_kmeanspp_update(const float *x, size_t n, size_t d,
  * depend on the machine, the thread count or the split of the blocks.
  * Threads over blocks. CRM_EINVAL on NULL (x, mind2 and pots may be NULL
  * when n is 0), d or block_rows 0, ntrials 0 or above
- * CRM_KMEANSPP_MAX_TRIALS; CRM_ENOMEM (d > 64 only). */
+ * CRM_KMEANSPP_MAX_TRIALS; CRM_ENOMEM. */
 #define CRM_KMEANSPP_MAX_TRIALS 16
 crm_status crm_kmeanspp_trials(const float *x, size_t n, size_t d,
                                size_t block_rows, const float *cands,

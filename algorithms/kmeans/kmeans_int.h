@@ -172,8 +172,9 @@ void crm_kmeans_fold(const float *x, size_t i0, size_t i1, size_t d,
 
 /* For rows rows[0..TILE): best[r] = min over c < kp of cc[c] - 2 x_r·c_c,
  * idx[r] = its lowest index, second[r] = the least value of the other
- * centres (+inf when k is 1), xx[r] = |x_r|² in double (feature order).
- * xt is d x TILE scratch. */
+ * centres (+inf when k is 1), xx[r] = |x_r|² in double (feature order;
+ * skipped when xx is NULL: only the bounds need it). xt is d x TILE
+ * scratch. */
 void crm_kmeans_tile(const float *const *rows, size_t d, const float *cpad,
                      const float *cc, size_t kp, float *xt, float *best,
                      float *second, int32_t *idx, double *xx);
@@ -197,6 +198,16 @@ static inline int32_t crm_kmeans_settle_test(const crm_kmeans_work *w,
     const double l0 = lo > 0.0 ? lo : 0.0;
     *lower = crm_kmeans_round_down(l0 > lc ? l0 : lc);
     return (l > u) & (gap > 0.0);
+}
+
+/* Asks for row i of x (d floats) ahead of its use: the rows a step reads
+ * are scattered, so each would otherwise be a cache miss; a row may
+ * straddle two cache lines. */
+static inline void crm_kmeans_prefetch_row(const float *x, size_t i,
+                                           size_t d)
+{
+    __builtin_prefetch(x + i * d);
+    __builtin_prefetch(x + i * d + d - 1);
 }
 
 /* Padded centres, norms, separations and (with live bounds) the shifts

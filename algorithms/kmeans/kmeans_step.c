@@ -59,8 +59,7 @@ static void move_bounds(crm_kmeans_work *w, size_t c0, size_t m,
     }
 }
 
-/* Rows read ahead of the exact test: the candidates are scattered, so each
- * is a cache miss unless requested early. */
+/* Rows requested ahead of the exact test (crm_kmeans_prefetch_row). */
 #define PREFETCH 16
 
 /* Below this many centres a failed row is searched at once: the tile
@@ -94,11 +93,8 @@ static size_t settle_lazy(crm_kmeans_work *w, const float *x, size_t r0,
     if (w->k < TIGHTEN_MIN_K) /* a search is cheaper than a distance */
         return nc;
     for (size_t q = 0; q < nc; q++) {
-        if (q + PREFETCH < nc) { /* a row may straddle two lines */
-            const float *ahead = x + (r0 + todo[q + PREFETCH]) * d;
-            __builtin_prefetch(ahead);
-            __builtin_prefetch(ahead + d - 1);
-        }
+        if (q + PREFETCH < nc)
+            crm_kmeans_prefetch_row(x, r0 + todo[q + PREFETCH], d);
         const size_t i = r0 + todo[q], o = (size_t)w->own[i];
         const double u =
             sqrt(crm_kmeans_dist2(x + i * d, centres + o * d, d)) * up;
@@ -111,8 +107,8 @@ static size_t settle_lazy(crm_kmeans_work *w, const float *x, size_t r0,
     return nt;
 }
 
-/* Adds row i to cluster `to` of part and, when from >= 0, takes it from
- * cluster `from`. */
+/* Adds the row xi to cluster `to` of part and, when from >= 0, takes it
+ * from cluster `from`. */
 static inline void move_row(const float *xi, size_t d, size_t k,
                             int32_t from, int32_t to, double *part)
 {

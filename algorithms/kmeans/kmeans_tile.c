@@ -21,11 +21,13 @@ void crm_kmeans_tile(const float *const *rows, size_t d, const float *cpad,
     for (size_t r = 0; r < TR; r++)
         for (size_t j = 0; j < d; j++)
             xt[j * TR + r] = rows[r][j];
-    for (size_t r = 0; r < TR; r++)
-        xx[r] = 0.0;
-    for (size_t j = 0; j < d; j++)
+    if (xx != NULL) {
         for (size_t r = 0; r < TR; r++)
-            xx[r] += (double)xt[j * TR + r] * (double)xt[j * TR + r];
+            xx[r] = 0.0;
+        for (size_t j = 0; j < d; j++)
+            for (size_t r = 0; r < TR; r++)
+                xx[r] += (double)xt[j * TR + r] * (double)xt[j * TR + r];
+    }
     float b1[TR], b2[TR];
     int32_t i1[TR];
     for (size_t r = 0; r < TR; r++) {

@@ -8,7 +8,7 @@
  * the block sum is the same serial sum of the same floats that the row walk
  * repeats, so the pick depends only on (seed, data), never on the split.
  * Threads split blocks in crm_kmeanspp_update and crm_kmeanspp_trials;
- * only the trials of more than 64 features allocate (a d x 16 scratch). */
+ * only the trials allocate (their d x 16 transposed candidates). */
 #include "algorithms/kmeans/kmeans.h"
 
 #include <math.h>
@@ -170,9 +170,7 @@ crm_status crm_kmeanspp_trials(const float *x, size_t n, size_t d,
         (n > 0 && (x == NULL || mind2 == NULL || pots == NULL)))
         return CRM_EINVAL;
     const size_t lp = (ntrials + LANES - 1) / LANES * LANES;
-    float ct[CRM_KMEANSPP_MAX_TRIALS * 64];
-    float *heap = d > 64 ? malloc(d * lp * sizeof *heap) : NULL;
-    float *t = d > 64 ? heap : ct;
+    float *t = malloc(d * lp * sizeof *t);
     if (t == NULL)
         return CRM_ENOMEM;
     for (size_t g = 0; g < lp; g += LANES) /* group-major, d x LANES each */
@@ -191,6 +189,6 @@ crm_status crm_kmeanspp_trials(const float *x, size_t n, size_t d,
         for (size_t q = 0; q < ntrials; q++)
             pots[b * ntrials + q] = pot[q];
     }
-    free(heap);
+    free(t);
     return CRM_OK;
 }

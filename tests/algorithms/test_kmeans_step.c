@@ -243,7 +243,7 @@ Test(kmeanspp_trials, potentials_match_a_plain_double_sum)
     check_trials(21, 1000, 16, 6, 128);
     check_trials(22, 777, 3, 1, 100);
     check_trials(23, 500, 5, 16, 64); /* two candidate groups */
-    check_trials(24, 300, 70, 9, 256); /* d > 64: heap scratch */
+    check_trials(24, 300, 70, 9, 256); /* many features */
 }
 
 Test(kmeanspp_trials, the_candidate_itself_costs_nothing)
