@@ -91,6 +91,7 @@ crm_status crm_kmeans_work_create(size_t n, size_t d, size_t k,
     w->kp = (k + CRM_KMEANS_CGROUP - 1) / CRM_KMEANS_CGROUP *
             CRM_KMEANS_CGROUP;
     w->err_coef = (double)(d + 4) * FLT_EPSILON;
+    w->tile = crm_kmeans_tile_pick();
     w->accel = k >= CRM_KMEANS_ACCEL_MIN_K || d >= CRM_KMEANS_ACCEL_MIN_D;
     w->cpad = alloc3(w->kp, d, sizeof *w->cpad);
     w->cc = alloc3(w->kp, 1, sizeof *w->cc);
@@ -293,7 +294,7 @@ void crm_kmeans_search(crm_kmeans_work *w, float *xt, const float *x,
         /* the next tile's rows now: their misses overlap this tile */
         for (size_t q = t0 + TR; q < t0 + 2 * TR && q < m; q++)
             crm_kmeans_prefetch_row(x, r0 + todo[q], d);
-        crm_kmeans_tile(rows, d, w->cpad, w->cc, w->kp, xt, best, second,
+        w->tile(rows, d, w->cpad, w->cc, w->kp, xt, best, second,
                         idx, w->accel ? xx : NULL);
         if (w->accel)
             tile_bounds(w, best, second, xx, lo, up);

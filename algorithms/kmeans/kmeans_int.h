@@ -35,6 +35,14 @@
 #define CRM_KMEANS_CLONES256
 #endif
 
+/* The tile kernels in GNU C vectors (kmeans_tile_vec.h): gcc on x86-64. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define CRM_KMEANS_VECTOR 1
+#else
+#define CRM_KMEANS_VECTOR 0
+#endif
+#define CRM_KMEANS_NKERNELS 3 /* plain, AVX2, AVX-512 */
+
 #define CRM_KMEANS_TILE 32  /* rows per tile: vector lanes */
 #define CRM_KMEANS_CGROUP 8 /* centres per pass over a tile */
 /* Bounds cost a pass over per-row state and a distance per row in double
@@ -45,6 +53,12 @@
  * from d = 12 features or from k = 48 centres. */
 #define CRM_KMEANS_ACCEL_MIN_D 12
 #define CRM_KMEANS_ACCEL_MIN_K 48
+
+/* The tile kernel's signature (crm_kmeans_tile below). */
+typedef void crm_kmeans_tile_fn(const float *const *rows, size_t d,
+                                const float *cpad, const float *cc,
+                                size_t kp, float *xt, float *best,
+                                float *second, int32_t *idx, double *xx);
 
 struct crm_kmeans_work {
     size_t n, d, k, block_rows, nblocks;
@@ -67,6 +81,7 @@ struct crm_kmeans_work {
     double err_coef;  /* |error of ||c||² - 2 x·c| <= err_coef (|x|+cmax)² */
     double shift1, shift2; /* largest and second largest shift */
     size_t shift1_at;      /* index of the largest */
+    crm_kmeans_tile_fn *tile; /* crm_kmeans_tile_pick() */
     int accel;        /* use bounds */
     int have_bounds;  /* lower/upper/own are valid for prev */
     int have_own;     /* own holds the last labelling (step's reference) */
@@ -175,9 +190,14 @@ void crm_kmeans_fold(const float *x, size_t i0, size_t i1, size_t d,
  * centres (+inf when k is 1), xx[r] = |x_r|² in double (feature order;
  * skipped when xx is NULL: only the bounds need it). xt is d x TILE
  * scratch. */
-void crm_kmeans_tile(const float *const *rows, size_t d, const float *cpad,
-                     const float *cc, size_t kp, float *xt, float *best,
-                     float *second, int32_t *idx, double *xx);
+crm_kmeans_tile_fn crm_kmeans_tile; /* plain C: the reference */
+
+/* The kernels this CPU runs, the plain one first and the fastest last (at
+ * most max); they all return the same bits. */
+size_t crm_kmeans_tile_kernels(crm_kmeans_tile_fn **out, size_t max);
+
+/* The fastest of them. */
+crm_kmeans_tile_fn *crm_kmeans_tile_pick(void);
 
 /* Row r's bounds after the centres moved, given u >= its distance to its
  * own centre o and lo, the lower bound moved by the other centres' largest

@@ -1,11 +1,15 @@
 /* algorithms/kmeans/kmeans_tile.c — the distance kernel: nearest centres for
  * a tile of rows (see kmeans_int.h for the layout).
  *
- * Plain C that gcc -O3 vectorises over the rows of the tile. fmaf keeps the
+ * Two forms, one answer. crm_kmeans_tile is plain C that gcc -O3 vectorises
+ * over the rows of the tile; it runs everywhere and is the reference. On
+ * x86-64 with gcc, kmeans_tile_vec.h writes the same kernel in GNU C vectors
+ * for AVX-512 (16 lanes) and AVX2 (8 lanes), about twice as fast;
+ * crm_kmeans_tile_pick chooses by what the CPU supports. fmaf keeps the
  * arithmetic independent of the instruction set: a fused multiply-add is
- * correctly rounded whether it is one vfmadd lane or a libm call, so the
- * AVX-512, AVX2 and baseline clones return identical bits. The clones are
- * picked at load time (GCC function multi-versioning on x86-64 Linux). */
+ * correctly rounded whether it is one vfmadd lane or a libm call, so every
+ * kernel and every clone returns identical bits. The plain kernel's clones
+ * are picked at load time (GCC function multi-versioning on x86-64 Linux). */
 #include "algorithms/kmeans/kmeans_int.h"
 
 #include <math.h>
@@ -13,21 +17,29 @@
 #define TR CRM_KMEANS_TILE
 #define CG CRM_KMEANS_CGROUP
 
+/* xt = the tile's rows feature-major (d x TR); xx[r] = |x_r|² in double
+ * unless xx is NULL. */
+static inline void tile_transpose(const float *const *rows, size_t d,
+                                  float *xt, double *xx)
+{
+    for (size_t r = 0; r < TR; r++)
+        for (size_t j = 0; j < d; j++)
+            xt[j * TR + r] = rows[r][j];
+    if (xx == NULL)
+        return;
+    for (size_t r = 0; r < TR; r++)
+        xx[r] = 0.0;
+    for (size_t j = 0; j < d; j++)
+        for (size_t r = 0; r < TR; r++)
+            xx[r] += (double)xt[j * TR + r] * (double)xt[j * TR + r];
+}
+
 CRM_KMEANS_CLONES
 void crm_kmeans_tile(const float *const *rows, size_t d, const float *cpad,
                      const float *cc, size_t kp, float *xt, float *best,
                      float *second, int32_t *idx, double *xx)
 {
-    for (size_t r = 0; r < TR; r++)
-        for (size_t j = 0; j < d; j++)
-            xt[j * TR + r] = rows[r][j];
-    if (xx != NULL) {
-        for (size_t r = 0; r < TR; r++)
-            xx[r] = 0.0;
-        for (size_t j = 0; j < d; j++)
-            for (size_t r = 0; r < TR; r++)
-                xx[r] += (double)xt[j * TR + r] * (double)xt[j * TR + r];
-    }
+    tile_transpose(rows, d, xt, xx);
     float b1[TR], b2[TR];
     int32_t i1[TR];
     for (size_t r = 0; r < TR; r++) {
@@ -68,6 +80,57 @@ void crm_kmeans_tile(const float *const *rows, size_t d, const float *cpad,
         second[r] = b2[r];
         idx[r] = i1[r];
     }
+}
+
+#if CRM_KMEANS_VECTOR
+#define TILE_FN tile_lanes16
+#define TILE_LANES 16
+#define TILE_TARGET "avx512f,avx512vl,avx512dq,avx512bw,avx2,fma"
+#include "algorithms/kmeans/kmeans_tile_vec.h"
+#undef TILE_FN
+#undef TILE_LANES
+#undef TILE_TARGET
+#define TILE_FN tile_lanes8
+#define TILE_LANES 8
+#define TILE_TARGET "avx2,fma"
+#include "algorithms/kmeans/kmeans_tile_vec.h"
+#undef TILE_FN
+#undef TILE_LANES
+#undef TILE_TARGET
+
+static int has_avx2(void)
+{
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+static int has_avx512(void)
+{
+    return __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512bw") && has_avx2();
+}
+#endif
+
+size_t crm_kmeans_tile_kernels(crm_kmeans_tile_fn **out, size_t max)
+{
+    size_t n = 0;
+    if (n < max)
+        out[n++] = crm_kmeans_tile;
+#if CRM_KMEANS_VECTOR
+    __builtin_cpu_init();
+    if (n < max && has_avx2())
+        out[n++] = tile_lanes8;
+    if (n < max && has_avx512())
+        out[n++] = tile_lanes16;
+#endif
+    return n;
+}
+
+crm_kmeans_tile_fn *crm_kmeans_tile_pick(void)
+{
+    crm_kmeans_tile_fn *k[CRM_KMEANS_NKERNELS];
+    return k[crm_kmeans_tile_kernels(k, CRM_KMEANS_NKERNELS) - 1];
 }
 
 CRM_KMEANS_CLONES256
