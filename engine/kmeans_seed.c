@@ -44,9 +44,11 @@ static crm_status gather_sums(crm_kmeans_ctx *c, const double *local,
                                        c->nblocks);
 }
 
-/* The row of global block gb that k-means++ draws for residual weight. */
+/* The row of global block gb that k-means++ draws for residual weight; the
+ * owner first lowers the block's mind2 by prev, the centre chosen last
+ * (the pass that follows does it for every row). */
 static crm_status pick_in_block(crm_kmeans_ctx *c, size_t gb, double residual,
-                                float *centre)
+                                const float *prev, float *centre)
 {
     const int64_t B = c->run->block_rows;
     const int64_t row0 = (int64_t)gb * B;
@@ -55,6 +57,8 @@ static crm_status pick_in_block(crm_kmeans_ctx *c, size_t gb, double residual,
     if (owner == c->run->rank) {
         const size_t i0 = (size_t)(row0 - c->run->row0);
         const size_t len = c->n - i0 < (size_t)B ? c->n - i0 : (size_t)B;
+        crm_kmeanspp_apply(c->x + i0 * c->d, len, c->d, prev,
+                           c->mind2 + i0);
         row += (int64_t)crm_kmeanspp_pick_row(c->mind2 + i0, len, residual);
     }
     crm_status rc = c->run->comm->bcast(c->run->comm, &row, sizeof row,
@@ -71,9 +75,11 @@ static size_t local_trials(const crm_kmeans_ctx *c)
     return t < CRM_KMEANSPP_MAX_TRIALS ? t : CRM_KMEANSPP_MAX_TRIALS;
 }
 
-/* One row drawn with probability proportional to mind2 (the block sums
- * in c->sums), for u in [0, 1); uniform when every row sits on a centre. */
-static crm_status draw_row(crm_kmeans_ctx *c, double u, float *centre)
+/* One row drawn with probability proportional to mind2 once prev is in
+ * (the block sums in c->sums), for u in [0, 1); uniform when every row
+ * sits on a centre. */
+static crm_status draw_row(crm_kmeans_ctx *c, double u, const float *prev,
+                           float *centre)
 {
     size_t gb = 0;
     double residual = 0;
@@ -81,22 +87,25 @@ static crm_status draw_row(crm_kmeans_ctx *c, double u, float *centre)
     if (gb == c->nblocks)
         return crm_kmeans_ctx_fetch(
             c, (int64_t)(u * (double)c->run->ncustomers), centre);
-    return pick_in_block(c, gb, residual, centre);
+    return pick_in_block(c, gb, residual, prev, centre);
 }
 
-/* Of ntrials candidates, the index of the one whose potential (the tree
- * sum over all blocks, the same on every rank) is least; ties: the lowest. */
-static crm_status best_trial(crm_kmeans_ctx *c, const float *cands,
-                             size_t ntrials, double *pots, double *total,
-                             size_t *best)
+/* The pass for ncand candidates (after applying prev, when not NULL): the
+ * index of the one whose potential (the tree sum over all blocks, the same
+ * on every rank) is least, ties to the lowest; pots keeps the local
+ * blocks' potentials. */
+static crm_status best_trial(crm_kmeans_ctx *c, const float *prev,
+                             const float *cands, size_t ncand, double *pots,
+                             double *total, size_t *best)
 {
-    crm_status rc = crm_kmeanspp_trials(c->x, c->n, c->d,
-                                        (size_t)c->run->block_rows, cands,
-                                        ntrials, c->mind2, pots);
-    if ((rc = crm_mpi_agree(c->run->mpi, rc, NULL)) == CRM_OK)
-        rc = crm_run_reduce(c->run, pots, ntrials, total);
+    crm_status rc = crm_kmeanspp_pass(c->x, c->n, c->d,
+                                      (size_t)c->run->block_rows, prev,
+                                      cands, ncand, c->mind2, pots);
+    rc = crm_mpi_agree(c->run->mpi, rc, NULL);
+    if (rc == CRM_OK && ncand > 1)
+        rc = crm_run_reduce(c->run, pots, ncand, total);
     *best = 0;
-    for (size_t t = 1; rc == CRM_OK && t < ntrials; t++)
+    for (size_t t = 1; rc == CRM_OK && t < ncand; t++)
         *best = total[t] < total[*best] ? t : *best;
     return rc;
 }
@@ -105,8 +114,11 @@ static crm_status best_trial(crm_kmeans_ctx *c, const float *cands,
  * local trials): the first centre uniform; for each next one, ntrials
  * rows drawn with probability proportional to the squared distance to the
  * nearest centre so far, and the one leaving the least potential kept
- * (local_trials = 1 is plain k-means++). Trial t of centre j draws
- * crm_rng_unit(seed, stream, j + t 2^32), whatever the partitioning. */
+ * (local_trials = 1 is plain k-means++). One pass over the rows per centre:
+ * the pass that weighs the candidates for centre j also brings centre j - 1
+ * into mind2, and the winner's potentials are the block sums of the next
+ * draws. Trial t of centre j draws crm_rng_unit(seed, stream, j + t 2^32),
+ * whatever the partitioning. */
 static crm_status seed_plus_plus(crm_kmeans_ctx *c, uint64_t stream,
                                  float *centres)
 {
@@ -120,24 +132,30 @@ static crm_status seed_plus_plus(crm_kmeans_ctx *c, uint64_t stream,
     if ((rc = crm_mpi_agree(c->run->mpi, rc, NULL)) == CRM_OK) {
         const double u0 = crm_rng_unit(seed, stream, 0);
         rc = crm_kmeans_ctx_fetch(
-            c, (int64_t)(u0 * (double)c->run->ncustomers), centres);
+            c, (int64_t)(u0 * (double)c->run->ncustomers), cands);
     }
     crm_kmeanspp_reset(c->mind2, c->n);
-    for (size_t j = 1; rc == CRM_OK && j < c->k; j++) {
+    const float *prev = NULL;
+    size_t ncand = 1; /* the first centre is its only candidate */
+    for (size_t j = 0; rc == CRM_OK && j < c->k; j++) {
+        size_t best = 0;
+        rc = best_trial(c, prev, cands, ncand, pots, total, &best);
+        if (rc != CRM_OK)
+            break;
+        memcpy(centres + j * d, cands + best * d, d * sizeof *centres);
+        prev = centres + j * d;
+        if (j + 1 == c->k)
+            break;
         double *local = c->parts; /* scratch: nlocal block sums */
-        rc = crm_kmeanspp_update(c->x, c->n, d, (size_t)c->run->block_rows,
-                                 centres + (j - 1) * d, c->mind2, local);
-        if (rc == CRM_OK)
-            rc = gather_sums(c, local, nlocal);
+        for (size_t b = 0; b < nlocal; b++)
+            local[b] = pots[b * ncand + best];
+        rc = gather_sums(c, local, nlocal);
+        ncand = nt;
         for (size_t t = 0; rc == CRM_OK && t < nt; t++)
             rc = draw_row(c,
-                          crm_rng_unit(seed, stream, j + ((uint64_t)t << 32)),
-                          cands + t * d);
-        size_t best = 0;
-        if (rc == CRM_OK && nt > 1)
-            rc = best_trial(c, cands, nt, pots, total, &best);
-        if (rc == CRM_OK)
-            memcpy(centres + j * d, cands + best * d, d * sizeof *centres);
+                          crm_rng_unit(seed, stream,
+                                       j + 1 + ((uint64_t)t << 32)),
+                          prev, cands + t * d);
     }
     free(total);
     free(pots);

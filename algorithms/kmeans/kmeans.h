@@ -21,7 +21,7 @@
  * same for any thread count and any split of the blocks across ranks.
  * Ties go to the lowest centre index. Nothing here communicates; the caller
  * owns every buffer; only crm_kmeans_work_create allocates (and
- * crm_kmeanspp_trials, a d x 16 scratch per call).
+ * crm_kmeanspp_pass, a d x 8 scratch per group of candidates).
  *
  * The bounds' rounding analysis assumes no float underflow: features and
  * centres whose entries are 0 or at least about 1e-18 in magnitude
@@ -127,31 +127,31 @@ void crm_kmeans_finish(const double *total, size_t k, size_t d,
  * crm_kmeanspp_reset before the first centre. */
 void crm_kmeanspp_reset(float *mind2, size_t n);
 
-/* mind2[i] = min(mind2[i], |x_i - new_centre|²) (computed in double,
- * stored as float), and block_sums[b] = sum of mind2 over block b, in
- * double, serially in row order (nblocks(n) values). Threads over blocks.
- * CRM_EINVAL on NULL (x and mind2 may be NULL when n is 0) or d or
- * block_rows 0. */
-crm_status crm_kmeanspp_update(const float *x, size_t n, size_t d,
-                               size_t block_rows, const float *new_centre,
-                               float *mind2, double *block_sums);
-
-/* Greedy k-means++ (sklearn's default; Arthur & Vassilvitskii's
- * "local trials"): several candidates are drawn for the next centre and
- * the one leaving the least potential is kept. pots[b * ntrials + t] = the
- * sum over the rows of block b, in double in row order, of min(mind2[i],
- * e_t(i)), where e_t(i) is the squared distance from row i to candidate t
- * (cands: ntrials x d) computed in float by fused multiply-adds in feature
- * order: the same bits in every instruction set, so the potentials do not
- * depend on the machine, the thread count or the split of the blocks.
- * Threads over blocks. CRM_EINVAL on NULL (x, mind2 and pots may be NULL
- * when n is 0), d or block_rows 0, ntrials 0 or above
- * CRM_KMEANSPP_MAX_TRIALS; CRM_ENOMEM. */
+/* One pass of greedy k-means++ (sklearn's default; Arthur & Vassilvitskii's
+ * "local trials": several candidates are drawn for the next centre and the
+ * one leaving the least potential is kept; ntrials = 1 is plain
+ * k-means++). e(i, c) is the squared distance from row i to c computed in
+ * float by fused multiply-adds of (x - c)² in feature order: the same bits
+ * in every instruction set, so nothing depends on the machine, the thread
+ * count or the split of the blocks. When prev is not NULL (the centre
+ * chosen last), first mind2[i] = min(mind2[i], e(i, prev)); then
+ * pots[b * ntrials + t] = the sum over the rows of block b, in double in
+ * row order, of min(mind2[i], e(i, cand t)) (cands: ntrials x d). The
+ * winner's potentials are the block sums of mind2 once it is chosen, so
+ * one pass per centre does both. Threads over blocks. CRM_EINVAL on NULL
+ * (x, mind2 and pots may be NULL when n is 0), d or block_rows 0, ntrials
+ * 0 or above CRM_KMEANSPP_MAX_TRIALS; CRM_ENOMEM. */
 #define CRM_KMEANSPP_MAX_TRIALS 16
-crm_status crm_kmeanspp_trials(const float *x, size_t n, size_t d,
-                               size_t block_rows, const float *cands,
-                               size_t ntrials, const float *mind2,
-                               double *pots);
+crm_status crm_kmeanspp_pass(const float *x, size_t n, size_t d,
+                             size_t block_rows, const float *prev,
+                             const float *cands, size_t ntrials,
+                             float *mind2, double *pots);
+
+/* mind2[i] = min(mind2[i], e(i, prev)) for the n rows of x, the same
+ * update as crm_kmeanspp_pass's: the rank that walks a drawn block
+ * (crm_kmeanspp_pick_row) applies the centre chosen last to it first. */
+void crm_kmeanspp_apply(const float *x, size_t n, size_t d,
+                        const float *prev, float *mind2);
 
 /* Given every block's sum (global block order, the same on every rank) and
  * u in [0, 1): the global block whose cumulative interval holds u * total,

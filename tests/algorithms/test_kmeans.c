@@ -45,7 +45,9 @@ static crm_status fetch_row(const crm_comm *c, const run *r, size_t g,
                         : c->bcast(c, out, r->d * sizeof *out, (int)owner);
 }
 
-/* k-means++ exactly as the engine drives it (see kmeans.h). */
+/* k-means++ exactly as the engine drives it (see kmeans.h): one pass per
+ * centre brings the last centre into mind2 and sums the next candidate's
+ * potentials, which are the block sums of the draw after it. */
 static crm_status seed_pp(const crm_comm *c, run *r)
 {
     const size_t nb = crm_kmeans_nblocks(r->n, r->block_rows);
@@ -54,36 +56,43 @@ static crm_status seed_pp(const crm_comm *c, run *r)
     float *mind2 = malloc((r->n ? r->n : 1) * sizeof *mind2);
     double *sums = malloc((nb ? nb : 1) * sizeof *sums);
     double *all = malloc(total * sizeof *all);
+    float *cand = malloc(r->d * sizeof *cand);
     size_t g = (size_t)(crm_rng_unit(r->seed, 7, 0) * (double)r->total_rows);
-    crm_status rc = fetch_row(c, r, g, r->centres);
+    crm_status rc = fetch_row(c, r, g, cand);
     crm_kmeanspp_reset(mind2, r->n);
-    for (size_t kc = 1; rc == CRM_OK && kc < r->k; kc++) {
-        rc = crm_kmeanspp_update(r->x, r->n, r->d, r->block_rows,
-                                 r->centres + (kc - 1) * r->d, mind2, sums);
+    const float *prev = NULL;
+    for (size_t kc = 0; rc == CRM_OK && kc < r->k; kc++) {
+        if (kc > 0) {
+            size_t b = 0;
+            double residual = 0.0;
+            crm_kmeanspp_pick_block(all, total, crm_rng_unit(r->seed, 7, kc),
+                                    &b, &residual);
+            g = kc % r->total_rows;
+            const int mine = b < total && b >= block0 && b < block0 + nb;
+            if (mine) {
+                const size_t first = b * r->block_rows;
+                const size_t rows = r->total_rows - first < r->block_rows
+                                        ? r->total_rows - first
+                                        : r->block_rows;
+                float *m = mind2 + (first - r->row0);
+                crm_kmeanspp_apply(r->x + (first - r->row0) * r->d, rows,
+                                   r->d, prev, m);
+                g = first + crm_kmeanspp_pick_row(m, rows, residual);
+            }
+            int64_t pick = b < total && !mine ? -1 : (int64_t)g;
+            rc = c->allreduce_i64(c, &pick, 1, CRM_OP_MAX);
+            if (rc == CRM_OK)
+                rc = fetch_row(c, r, (size_t)pick, cand);
+        }
+        if (rc == CRM_OK)
+            rc = crm_kmeanspp_pass(r->x, r->n, r->d, r->block_rows, prev,
+                                   cand, 1, mind2, sums);
+        memcpy(r->centres + kc * r->d, cand, r->d * sizeof *cand);
+        prev = r->centres + kc * r->d;
         if (rc == CRM_OK)
             rc = c->allgather_f64(c, sums, nb, all, total);
-        size_t b = 0;
-        double residual = 0.0;
-        crm_kmeanspp_pick_block(all, total, crm_rng_unit(r->seed, 7, kc), &b,
-                                &residual);
-        g = kc % r->total_rows;
-        if (b < total) {
-            const size_t first = b * r->block_rows;
-            const size_t rows = r->total_rows - first < r->block_rows
-                                    ? r->total_rows - first
-                                    : r->block_rows;
-            const int mine = b >= block0 && b < block0 + nb;
-            g = first + (mine ? crm_kmeanspp_pick_row(
-                                    mind2 + (first - r->row0), rows, residual)
-                              : 0);
-        }
-        int64_t pick = b < total && !(b >= block0 && b < block0 + nb)
-                           ? -1 : (int64_t)g;
-        if (rc == CRM_OK)
-            rc = c->allreduce_i64(c, &pick, 1, CRM_OP_MAX);
-        if (rc == CRM_OK)
-            rc = fetch_row(c, r, (size_t)pick, r->centres + kc * r->d);
     }
+    free(cand);
     free(all);
     free(sums);
     free(mind2);
@@ -514,7 +523,7 @@ Test(kmeans, pick_block_and_row_walk_cumulative_weights)
     cr_assert_eq(crm_kmeanspp_pick_row(none, 2, 0.5), 0);
 }
 
-Test(kmeans, kmeanspp_update_keeps_the_minimum_and_block_sums)
+Test(kmeans, kmeanspp_pass_keeps_the_minimum_and_block_sums)
 {
     const float x[] = {0, 1, 3, 10, 4}; /* d = 1, blocks of 2 */
     float mind2[5];
@@ -522,13 +531,24 @@ Test(kmeans, kmeanspp_update_keeps_the_minimum_and_block_sums)
     const float c0 = 0.0f, c1 = 4.0f;
     crm_kmeanspp_reset(mind2, 5);
     cr_assert(isinf(mind2[4]));
-    cr_assert_eq(crm_kmeanspp_update(x, 5, 1, 2, &c0, mind2, sums), CRM_OK);
-    cr_assert_eq(crm_kmeanspp_update(x, 5, 1, 2, &c1, mind2, sums), CRM_OK);
-    const float want[] = {0, 1, 1, 36, 0};
-    cr_assert_arr_eq(mind2, want, sizeof want);
+    /* c0 as the only candidate: its potentials, mind2 untouched */
+    cr_assert_eq(crm_kmeanspp_pass(x, 5, 1, 2, NULL, &c0, 1, mind2, sums),
+                 CRM_OK);
+    cr_assert(isinf(mind2[0]));
+    cr_assert_eq(sums[0], 1.0);
+    cr_assert_eq(sums[1], 109.0);
+    cr_assert_eq(sums[2], 16.0);
+    /* c0 joins mind2, c1 weighed */
+    cr_assert_eq(crm_kmeanspp_pass(x, 5, 1, 2, &c0, &c1, 1, mind2, sums),
+                 CRM_OK);
+    const float after_c0[] = {0, 1, 9, 100, 16};
+    cr_assert_arr_eq(mind2, after_c0, sizeof after_c0);
     cr_assert_eq(sums[0], 1.0);
     cr_assert_eq(sums[1], 37.0);
     cr_assert_eq(sums[2], 0.0);
+    crm_kmeanspp_apply(x, 5, 1, &c1, mind2);
+    const float want[] = {0, 1, 1, 36, 0};
+    cr_assert_arr_eq(mind2, want, sizeof want);
 }
 
 Test(kmeans, bad_arguments_are_einval)
@@ -565,13 +585,6 @@ Test(kmeans, bad_arguments_are_einval)
     cr_assert_eq(crm_kmeans_partial_len(3, 4), 16);
     cr_assert_eq(crm_kmeans_nblocks(129, 64), 3);
     cr_assert_eq(crm_kmeans_nblocks(0, 64), 0);
-    float m[2];
-    double s[1];
-    cr_assert_eq(crm_kmeanspp_update(x, 2, 0, 2, c, m, s), CRM_EINVAL);
-    cr_assert_eq(crm_kmeanspp_update(x, 2, 1, 0, c, m, s), CRM_EINVAL);
-    cr_assert_eq(crm_kmeanspp_update(x, 2, 1, 2, NULL, m, s), CRM_EINVAL);
-    cr_assert_eq(crm_kmeanspp_update(NULL, 2, 1, 2, c, m, s), CRM_EINVAL);
-    cr_assert_eq(crm_kmeanspp_update(NULL, 0, 1, 2, c, NULL, NULL), CRM_OK);
 }
 
 Test(kmeans, an_idle_rank_with_no_rows_is_fine)

@@ -206,27 +206,49 @@ Test(kmeans_step, arguments_are_checked)
 }
 
 /* Greedy k-means++ potentials against a plain double computation. */
+/* Squared distance in double. */
+static double dist2_ref(const float *a, const float *b, size_t d)
+{
+    double e = 0.0;
+    for (size_t j = 0; j < d; j++) {
+        const double v = (double)a[j] - (double)b[j];
+        e += v * v;
+    }
+    return e;
+}
+
+/* Greedy k-means++ potentials against a plain double computation; with
+ * use_prev, row 3 is the centre chosen last and must lower mind2 first. */
 static void check_trials(uint64_t seed, size_t n, size_t d, size_t nt,
-                         size_t br)
+                         size_t br, int use_prev)
 {
     float *x = kmeans_test_uniform(seed, n, d);
     float *mind2 = malloc(n * sizeof *mind2);
     for (size_t i = 0; i < n; i++) /* some rows already close to a centre */
         mind2[i] = i % 3 == 0 ? 0.5f : INFINITY;
+    const float *prev = use_prev ? x + 3 * d : NULL;
+    double *lowered = malloc(n * sizeof *lowered);
+    for (size_t i = 0; i < n; i++) {
+        const double e = prev ? dist2_ref(x + i * d, prev, d) : INFINITY;
+        lowered[i] = e < mind2[i] ? e : mind2[i];
+    }
     const size_t nb = crm_kmeans_nblocks(n, br);
     double *pots = malloc(nb * nt * sizeof *pots);
     const float *cands = x + 7 * d; /* rows 7 .. 7 + nt as candidates */
-    cr_assert_eq(crm_kmeanspp_trials(x, n, d, br, cands, nt, mind2, pots),
+    cr_assert_eq(crm_kmeanspp_pass(x, n, d, br, prev, cands, nt, mind2, pots),
                  CRM_OK);
+    for (size_t i = 0; i < n; i++) /* float distances: 1e-5 relative */
+        if (isinf(lowered[i]))
+            cr_assert(isinf(mind2[i]), "row %zu", i);
+        else
+            cr_assert_float_eq(mind2[i], lowered[i], 1e-5 * lowered[i],
+                               "row %zu: %.9g %.9g", i, mind2[i],
+                               lowered[i]);
     for (size_t t = 0; t < nt; t++) {
         double want = 0.0, got = 0.0;
         for (size_t i = 0; i < n; i++) {
-            double e = 0.0;
-            for (size_t j = 0; j < d; j++) {
-                const double v = (double)x[i * d + j] - cands[t * d + j];
-                e += v * v;
-            }
-            want += e < mind2[i] ? e : mind2[i];
+            const double e = dist2_ref(x + i * d, cands + t * d, d);
+            want += e < lowered[i] ? e : lowered[i];
         }
         for (size_t b = 0; b < nb; b++)
             got += pots[b * nt + t];
@@ -234,16 +256,43 @@ static void check_trials(uint64_t seed, size_t n, size_t d, size_t nt,
                            t, got, want);
     }
     free(pots);
+    free(lowered);
     free(mind2);
     free(x);
 }
 
 Test(kmeanspp_trials, potentials_match_a_plain_double_sum)
 {
-    check_trials(21, 1000, 16, 6, 128);
-    check_trials(22, 777, 3, 1, 100);
-    check_trials(23, 500, 5, 16, 64); /* two candidate groups */
-    check_trials(24, 300, 70, 9, 256); /* many features */
+    for (int p = 0; p < 2; p++) {
+        check_trials(21, 1000, 16, 6, 128, p);
+        check_trials(22, 777, 3, 1, 100, p);
+        check_trials(23, 500, 5, 16, 64, p); /* two or three groups */
+        check_trials(24, 300, 70, 9, 256, p); /* many features */
+        check_trials(27, 200, 4, 7, 50, p); /* prev fills group 0 */
+    }
+}
+
+Test(kmeanspp_trials, apply_is_the_pass_update_bit_for_bit)
+{
+    const size_t n = 700, d = 9, br = 100;
+    float *x = kmeans_test_uniform(28, n, d);
+    float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    for (size_t i = 0; i < n; i++)
+        a[i] = b[i] = i % 5 == 0 ? 0.25f : INFINITY;
+    double pots[7];
+    const float *prev = x + 11 * d;
+    cr_assert_eq(crm_kmeanspp_pass(x, n, d, br, prev, x, 1, a, pots),
+                 CRM_OK);
+    for (size_t b0 = 0; b0 < n; b0 += br) /* block by block, as owners do */
+        crm_kmeanspp_apply(x + b0 * d, br, d, prev, b + b0);
+    cr_assert_arr_eq(a, b, n * sizeof *a);
+    cr_assert_eq(a[11], 0.0f); /* prev is row 11 */
+    /* a second application changes nothing */
+    crm_kmeanspp_apply(x, n, d, prev, b);
+    cr_assert_arr_eq(a, b, n * sizeof *a);
+    free(b);
+    free(a);
+    free(x);
 }
 
 Test(kmeanspp_trials, the_candidate_itself_costs_nothing)
@@ -254,7 +303,7 @@ Test(kmeanspp_trials, the_candidate_itself_costs_nothing)
         mind2[i] = INFINITY;
     double pots[2];
     /* one block: the row that is the candidate adds exactly 0 */
-    cr_assert_eq(crm_kmeanspp_trials(x, 1, d, 64, x, 2, mind2, pots),
+    cr_assert_eq(crm_kmeanspp_pass(x, 1, d, 64, NULL, x, 2, mind2, pots),
                  CRM_OK);
     cr_assert_eq(pots[0], 0.0);
     cr_assert_gt(pots[1], 0.0);
@@ -271,16 +320,22 @@ Test(kmeanspp_trials, bitwise_identical_for_any_thread_count_and_split)
 #ifdef _OPENMP
     omp_set_num_threads(1);
 #endif
-    cr_assert_eq(crm_kmeanspp_trials(x, n, d, br, x, nt, mind2, a), CRM_OK);
+    float *m2 = malloc(n * 4);
+    memcpy(m2, mind2, n * 4);
+    const float *prev = x + 5 * d;
+    cr_assert_eq(crm_kmeanspp_pass(x, n, d, br, prev, x, nt, mind2, a),
+                 CRM_OK);
 #ifdef _OPENMP
     omp_set_num_threads(4);
 #endif
     /* a split: the first 10 blocks, then the rest, as two ranks would */
-    cr_assert_eq(crm_kmeanspp_trials(x, 3000, d, br, x, nt, mind2, b),
+    cr_assert_eq(crm_kmeanspp_pass(x, 3000, d, br, prev, x, nt, m2, b),
                  CRM_OK);
-    cr_assert_eq(crm_kmeanspp_trials(x + 3000 * d, n - 3000, d, br, x, nt,
-                                     mind2 + 3000, b + 10 * nt), CRM_OK);
+    cr_assert_eq(crm_kmeanspp_pass(x + 3000 * d, n - 3000, d, br, prev, x,
+                                   nt, m2 + 3000, b + 10 * nt), CRM_OK);
     cr_assert_arr_eq(a, b, nb * nt * 8);
+    cr_assert_arr_eq(mind2, m2, n * 4);
+    free(m2);
     free(b);
     free(a);
     free(mind2);
@@ -291,15 +346,20 @@ Test(kmeanspp_trials, arguments_are_checked)
 {
     float x[8] = {0}, m[4] = {0};
     double pots[64];
-    cr_assert_eq(crm_kmeanspp_trials(x, 4, 2, 4, NULL, 1, m, pots),
+    cr_assert_eq(crm_kmeanspp_pass(x, 4, 2, 4, NULL, NULL, 1, m, pots),
                  CRM_EINVAL);
-    cr_assert_eq(crm_kmeanspp_trials(x, 4, 2, 4, x, 0, m, pots), CRM_EINVAL);
-    cr_assert_eq(crm_kmeanspp_trials(x, 4, 2, 4, x, 17, m, pots),
+    cr_assert_eq(crm_kmeanspp_pass(x, 4, 2, 4, NULL, x, 0, m, pots),
                  CRM_EINVAL);
-    cr_assert_eq(crm_kmeanspp_trials(x, 4, 0, 4, x, 1, m, pots), CRM_EINVAL);
-    cr_assert_eq(crm_kmeanspp_trials(x, 4, 2, 0, x, 1, m, pots), CRM_EINVAL);
-    cr_assert_eq(crm_kmeanspp_trials(NULL, 4, 2, 4, x, 1, m, pots),
+    cr_assert_eq(crm_kmeanspp_pass(x, 4, 2, 4, x, x, 17, m, pots),
                  CRM_EINVAL);
-    cr_assert_eq(crm_kmeanspp_trials(NULL, 0, 2, 4, x, 1, NULL, NULL),
+    cr_assert_eq(crm_kmeanspp_pass(x, 4, 0, 4, NULL, x, 1, m, pots),
+                 CRM_EINVAL);
+    cr_assert_eq(crm_kmeanspp_pass(x, 4, 2, 0, NULL, x, 1, m, pots),
+                 CRM_EINVAL);
+    cr_assert_eq(crm_kmeanspp_pass(NULL, 4, 2, 4, NULL, x, 1, m, pots),
+                 CRM_EINVAL);
+    cr_assert_eq(crm_kmeanspp_pass(x, 4, 2, 4, x, x, 1, NULL, pots),
+                 CRM_EINVAL);
+    cr_assert_eq(crm_kmeanspp_pass(NULL, 0, 2, 4, x, x, 1, NULL, NULL),
                  CRM_OK);
 }
