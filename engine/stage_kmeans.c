@@ -283,7 +283,9 @@ crm_status crm_stage_kmeans(crm_run *run, cJSON *js, crm_error *err)
     if ((rc = prepare(run, model, &f, &fitted, err)) != CRM_OK)
         goto done;
     const crm_scaling *s = model != NULL ? model->scaling : fitted;
-    x = malloc((f->n * f->d + 1) * sizeof *x);
+    /* rows from a cache-line boundary: the training step reads scattered
+     * rows, and a 16-feature row is then one line, not two */
+    x = aligned_alloc(64, (f->n * f->d * sizeof *x + 64) / 64 * 64);
     rc = x == NULL ? CRM_ENOMEM : CRM_OK;
     if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
         goto done;

@@ -66,8 +66,8 @@ static void move_bounds(crm_kmeans_work *w, size_t c0, size_t m,
  * than the searches it saved now that the tile kernel is vectorised
  * (crmine run, one thread, interleaved medians: Lloyd at k = 64 2.51 ->
  * 2.33 s, k = 24 1.16 -> 0.97 s without it; below k = 16 it never paid). */
-static size_t settle_lazy(crm_kmeans_work *w, size_t r0, size_t r1,
-                          int32_t *label, uint32_t *todo)
+static size_t settle_lazy(crm_kmeans_work *w, const float *x, size_t r0,
+                          size_t r1, int32_t *label, uint32_t *todo)
 {
     int32_t ok[ROWS];
     size_t nc = 0;
@@ -75,9 +75,17 @@ static size_t settle_lazy(crm_kmeans_work *w, size_t r0, size_t r1,
     for (size_t c0 = r0; c0 < r1; c0 += ROWS) {
         const size_t m = r1 - c0 < ROWS ? r1 - c0 : ROWS;
         move_bounds(w, c0, m, ok);
+        const size_t from = nc;
         for (size_t r = 0; r < m; r++) {
             todo[nc] = (uint32_t)(c0 - r0 + r);
             nc += !ok[r];
+        }
+        /* the search reads these rows: ask for them now, into L2 (the
+         * tile's prefetch of its next rows comes too late at small k) */
+        for (size_t q = from; q < nc; q++) {
+            const float *row = x + (r0 + todo[q]) * w->d;
+            __builtin_prefetch(row, 0, 2);
+            __builtin_prefetch(row + w->d - 1, 0, 2);
         }
     }
     return nc;
@@ -133,7 +141,7 @@ static void step_block(crm_kmeans_work *w, size_t slot, size_t b,
     uint32_t *todo = w->todo + slot * w->todo_len;
     size_t nt = r1 - r0;
     if (w->have_bounds)
-        nt = settle_lazy(w, r0, r1, label, todo);
+        nt = settle_lazy(w, x, r0, r1, label, todo);
     else
         for (size_t i = 0; i < nt; i++)
             todo[i] = (uint32_t)i;
