@@ -23,6 +23,7 @@
 #endif
 
 #include "algorithms/kmeans/kmeans.h"
+#include "algorithms/kmeans/kmeans_int.h" /* the tile kernel alone */
 #include "core/comm.h"
 #include "core/reduce.h"
 #include "core/rng.h"
@@ -126,6 +127,38 @@ static int step_check(side *s, const float *x, size_t n, size_t k, size_t d,
     return bad;
 }
 
+/* One pass of the tile kernel alone over the whole rows of x (contiguous,
+ * the centres prepared in w): seconds; 1e9 when the nearest labels differ
+ * from label (the plain assignment's, for the same centres). */
+static double timed_tiles(crm_kmeans_work *w, const float *x, size_t n,
+                          size_t d, const int32_t *label)
+{
+    const size_t ntiles = n / CRM_KMEANS_TILE;
+    int bad = 0;
+    const double t0 = bench_now();
+#pragma omp parallel reduction(| : bad)
+    {
+        float *xt = malloc(d * CRM_KMEANS_TILE * sizeof *xt);
+        float best[CRM_KMEANS_TILE], second[CRM_KMEANS_TILE];
+        int32_t idx[CRM_KMEANS_TILE];
+        const float *rows[CRM_KMEANS_TILE];
+        bad |= xt == NULL;
+#pragma omp for schedule(static)
+        for (size_t t = 0; t < ntiles; t++) {
+            for (size_t r = 0; r < CRM_KMEANS_TILE; r++)
+                rows[r] = x + (t * CRM_KMEANS_TILE + r) * d;
+            if (xt != NULL)
+                w->tile(rows, d, w->cpad, w->cc, w->kp, xt, best, second,
+                        idx, NULL);
+            bad |= xt == NULL || memcmp(idx, label + t * CRM_KMEANS_TILE,
+                                        sizeof idx) != 0;
+        }
+        free(xt);
+    }
+    const double dt = bench_now() - t0;
+    return bad ? 1e9 : dt;
+}
+
 static double timed_assign(side *s, const float *x, size_t n,
                            const float *c)
 {
@@ -184,6 +217,20 @@ int main(int argc, char **argv)
         }
         crm_kmeans_finish(tot, k, d, c, empty, &nempty, &inertia, &shift);
     }
+    /* the distance kernel alone, on the last centres of the loop */
+    if (timed_assign(&s[0], x, n, c) < 0)
+        return 1;
+    double *tt = malloc(iters * sizeof *tt);
+    if (tt == NULL)
+        return 1;
+    for (size_t it = 0; it < iters; it++)
+        tt[it] = timed_tiles(s[0].w, x, n, d, s[0].label);
+    const double tile = bench_median(tt, iters);
+    free(tt);
+    if (tile >= 1e9) {
+        fprintf(stderr, "bench_kmeans: tile kernel differs\n");
+        return 1;
+    }
     const double first_accel = s[1].t[0];
     const double plain = bench_median(s[0].t + 1, iters - 1);
     const double accel = bench_median(s[1].t + 1, iters - 1);
@@ -196,12 +243,14 @@ int main(int argc, char **argv)
              "\"accel_first_s\": %.6f, \"gflops_accel_equiv\": %.2f, "
              "\"accel_speedup\": %.2f, \"step_median_s\": %.6f, "
              "\"gflops_step_equiv\": %.2f, \"step_speedup\": %.2f, "
-             "\"searched_frac\": %.4f, "
+             "\"searched_frac\": %.4f, \"tile_median_s\": %.6f, "
+             "\"gflops_tile\": %.2f, \"gflops_tile_fma\": %.2f, "
              "\"inertia\": %.6e, \"verified\": true",
              d, k, BLOCK_ROWS, iters, flops / plain / 1e9, accel,
              first_accel, flops / accel / 1e9, plain / accel, stepped,
              flops / stepped / 1e9, plain / stepped,
-             (double)searched / (double)(n * (iters - 1)), inertia);
+             (double)searched / (double)(n * (iters - 1)), tile,
+             flops / tile / 1e9, flops / 1.5 / tile / 1e9, inertia);
     bench_report("kmeans_assign", (long long)n, s[0].t + 1, iters - 1, extra);
     return 0;
 }
