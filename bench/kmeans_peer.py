@@ -271,17 +271,20 @@ def table(path):
     peak = {r["threads"]: r["gflops"] for r in rows
             if r["bench"] == "fp32_fma_peak"}
     out = ["", "| threads | FP32 FMA peak (measured) | kernel k | "
-           "plain assign GFLOP/s | of peak | with bounds (equiv.) | "
-           "training step (equiv.) |",
-           "|---|---|---|---|---|---|---|"]
+           "distance kernel GFLOP/s (3nkd) | of peak | executed (2nkd), "
+           "of peak | plain assign GFLOP/s | of peak | with bounds "
+           "(equiv.) | training step (equiv.) |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if r["bench"] == "bench_kmeans":
             b = r["result"]
-            out.append("| %d | %.0f GFLOP/s | %d | %.1f | %.1f %% | %.1f | "
-                       "%.1f |" % (
-                           r["threads"], r["peak_gflops"], r["k"],
-                           b["gflops_plain"],
-                           100 * b["gflops_plain"] / r["peak_gflops"],
+            p = r["peak_gflops"]
+            tile = b.get("gflops_tile", float("nan"))
+            out.append("| %d | %.0f GFLOP/s | %d | %.1f | %.1f %% | %.1f %% "
+                       "| %.1f | %.1f %% | %.1f | %.1f |" % (
+                           r["threads"], p, r["k"], tile, 100 * tile / p,
+                           100 * b.get("gflops_tile_fma", float("nan")) / p,
+                           b["gflops_plain"], 100 * b["gflops_plain"] / p,
                            b["gflops_accel_equiv"],
                            b.get("gflops_step_equiv", float("nan"))))
     out += ["", "| data | k | seeds | crmine SSE (median) | sklearn SSE "
