@@ -201,9 +201,31 @@ static crm_status ctx_init(crm_kmeans_ctx *c, crm_run *run, const float *x,
     return rc;
 }
 
+/* part[j] = the sum over rows [i0, i1) of x - mean (pass 0) or of its
+ * square (pass 1), feature j, added in row order. Eight features at a time
+ * in locals, rows read in order. */
+static void block_deviations(const float *x, size_t i0, size_t i1, size_t d,
+                             const double *mean, int pass, double *part)
+{
+    enum { W = 8 };
+    for (size_t j0 = 0; j0 < d; j0 += W) {
+        const size_t w = d - j0 < W ? d - j0 : W;
+        double acc[W] = {0}, m[W] = {0};
+        memcpy(m, mean + j0, w * sizeof *m);
+        for (size_t i = i0; i < i1; i++) {
+            const float *xi = x + i * d + j0;
+            for (size_t l = 0; l < w; l++) {
+                const double v = (double)xi[l] - m[l];
+                acc[l] += pass == 0 ? v : v * v;
+            }
+        }
+        memcpy(part + j0, acc, w * sizeof *acc);
+    }
+}
+
 /* Mean squared deviation per feature over all customers: sklearn's scale
  * for tol (the centres stop when their squared moves sum below tol times
- * it). Two block-ordered passes. */
+ * it). Two block-ordered passes, blocks over threads. */
 static crm_status mean_variance(crm_kmeans_ctx *c, double *out)
 {
     const size_t d = c->d, nb = crm_run_nblocks(c->run);
@@ -213,17 +235,11 @@ static crm_status mean_variance(crm_kmeans_ctx *c, double *out)
         return CRM_ENOMEM;
     crm_status rc = CRM_OK;
     for (int pass = 0; rc == CRM_OK && pass < 2; pass++) {
-        for (size_t b = 0; b < nb; b++) {
-            const size_t i1 = (b + 1) * B < c->n ? (b + 1) * B : c->n;
-            for (size_t j = 0; j < d; j++) {
-                double acc = 0.0;
-                for (size_t i = b * B; i < i1; i++) {
-                    const double v = (double)c->x[i * d + j] - mean[j];
-                    acc += pass == 0 ? v : v * v;
-                }
-                part[b * d + j] = acc;
-            }
-        }
+#pragma omp parallel for schedule(static)
+        for (size_t b = 0; b < nb; b++)
+            block_deviations(c->x, b * B, (b + 1) * B < c->n ? (b + 1) * B
+                                                             : c->n,
+                             d, mean, pass, part + b * d);
         rc = crm_run_reduce(c->run, part, d, c->total);
         for (size_t j = 0; rc == CRM_OK && j < d; j++)
             mean[j] = c->total[j] / (double)c->run->ncustomers;
