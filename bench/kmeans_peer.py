@@ -220,6 +220,30 @@ def speed(truth_path, k, threads, n_init, max_iter, tol, repeat):
                       "versions": versions()}))
 
 
+def speed_seeds(truth_path, k, n_init, max_iter, tol, seeds):
+    """sklearn at the speed settings for random_state 0 .. seeds-1 (two
+    threads): one JSON line per seed, the inertia recomputed in float64."""
+    import pandas as pd
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
+    t = pd.read_csv(truth_path)
+    feats = [c for c in t.columns if c not in ("id", "true_label")]
+    x64 = zscore(t[feats])
+    x = x64.astype(np.float32)
+    del t
+    with threadpool_limits(limits=2):
+        for s in range(seeds):
+            km = KMeans(n_clusters=k, init="k-means++", n_init=n_init,
+                        max_iter=max_iter, tol=tol, random_state=s,
+                        algorithm="lloyd").fit(x)
+            c64 = km.cluster_centers_.astype(np.float64)
+            print(json.dumps({"bench": "kmeans_seed_inertia",
+                              "tool": "sklearn", "k": k, "seed": s,
+                              "iterations": int(km.n_iter_),
+                              "inertia": float(((x64 - c64[km.labels_])
+                                                ** 2).sum())}))
+
+
 def crmine_speed(n, d, k, ranks, threads, max_iter, tol, full, one):
     """One JSON line from crmine's run.json files: medians of the k-means
     stage seconds of the full runs and of the max_iter = 1 runs."""
@@ -340,6 +364,23 @@ def table(path):
                            r["s_per_iter"], flops,
                            100 * flops / peak.get(t, float("nan")), ratio,
                            scale, inertia))
+    seeds = [r for r in rows if r["bench"] == "kmeans_seed_inertia"]
+    if seeds:
+        out += ["", "| k | seeds | crmine inertia median [min, max] | "
+                "sklearn inertia median [min, max] | ratio of medians | "
+                "crmine better in |",
+                "|---|---|---|---|---|---|"]
+    for k in sorted({r["k"] for r in seeds}):
+        side = lambda tool: {r["seed"]: r["inertia"] for r in seeds
+                             if r["k"] == k and r["tool"] == tool}
+        c, sk = side("crmine"), side("sklearn")
+        both = sorted(set(c) & set(sk))
+        cv, sv = [c[s] for s in both], [sk[s] for s in both]
+        out.append("| %d | %d | %.7g [%.7g, %.7g] | %.7g [%.7g, %.7g] | "
+                   "%.5f | %d of %d |" % (
+                       k, len(both), med(cv), min(cv), max(cv), med(sv),
+                       min(sv), max(sv), med(cv) / med(sv),
+                       sum(a <= b for a, b in zip(cv, sv)), len(both)))
     print("\n".join(out))
 
 
@@ -355,6 +396,16 @@ def main(argv):
     elif mode == "speed":
         speed(a[0], int(a[1]), int(a[2]), int(a[3]), int(a[4]),
               float(a[5]), int(a[6]))
+    elif mode == "seed_line":
+        with open(a[0]) as fp:
+            km = json.load(fp)["stages"]["kmeans"]
+        print(json.dumps({"bench": "kmeans_seed_inertia", "tool": "crmine",
+                          "k": int(a[1]), "seed": int(a[2]),
+                          "iterations": km["iterations"],
+                          "inertia": km["inertia"]}))
+    elif mode == "speed_seeds":
+        speed_seeds(a[0], int(a[1]), int(a[2]), int(a[3]), float(a[4]),
+                    int(a[5]))
     elif mode == "crmine_speed":
         crmine_speed(int(a[0]), int(a[1]), int(a[2]), int(a[3]), int(a[4]),
                      int(a[5]), float(a[6]), a[7], a[8])

@@ -21,6 +21,9 @@
 #     the stage total (reading and scaling the features, the profile, the
 #     scores) is reported beside it. Per iteration is marginal: the full
 #     run minus a max_iter = 1 run, over the extra iterations.
+#  4. The inertia of the speed runs over seeds 0..4 (0..1 with --quick),
+#     both sides at 2 threads: with n_init = 1 each seed ends in its own
+#     local minimum, so one seed's inertia says little.
 #
 # Usage: bench/kmeans_peer.sh BUILD_DIR [--quick] [--repeat N]
 #   BUILD_DIR  a build with -DCRM_BUILD_BENCH=ON (engine/crmine and
@@ -74,9 +77,9 @@ done
 }
 
 if [ "$quick" = 1 ]; then
-    n_planted=50000 n_speed=200000 repeat=${repeat:-1}
+    n_planted=50000 n_speed=200000 repeat=${repeat:-1} seeds=2
 else
-    n_planted=200000 n_speed=1000000 repeat=${repeat:-3}
+    n_planted=200000 n_speed=1000000 repeat=${repeat:-3} seeds=5
 fi
 cols=16
 n_init_quality=10 # sklearn 1.2's default
@@ -298,6 +301,21 @@ EOF
     for th in 1 2; do
         emit "$(peer "$th" speed speed.csv "$k" "$th" 1 "$max_iter" "$tol" "$repeat")"
     done
+done
+
+# --- 4. inertia over seeds at the speed settings --------------------------
+# n_init = 1 ends in a different local minimum for every seed, on both
+# sides: the inertia of one seed says little. Seeds 0 .. SEEDS-1, 2 threads.
+for k in 8 64; do
+    s=0
+    while [ "$s" -lt "$seeds" ]; do
+        sed "s/^seed = .*/seed = $s/" "speed_${k}_$max_iter.ini" >seed.ini
+        run_job 1 2 seed.ini
+        emit "$(peer 1 seed_line speed_out/run.json "$k" "$s")"
+        s=$((s + 1))
+    done
+    peer 2 speed_seeds speed.csv "$k" 1 "$max_iter" "$tol" "$seeds" |
+        while IFS= read -r line; do emit "$line"; done
 done
 
 emit "{\"bench\": \"kmeans_peer_end\", \"loadavg\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}"

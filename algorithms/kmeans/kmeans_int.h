@@ -1,4 +1,4 @@
-/* algorithms/kmeans/kmeans_int.h — what kmeans.c and kmeans_tile.c share.
+/* algorithms/kmeans/kmeans_int.h — what the k-means sources share.
  *
  * The tile kernel finds, for CRM_KMEANS_TILE rows at once, the nearest and
  * second-nearest centre by the value ||c||² - 2 x·c. It transposes the rows
@@ -6,7 +6,8 @@
  * and walks the centres CRM_KMEANS_CGROUP at a time with independent
  * accumulators. Every (row, centre) value is the same chain of fmaf calls
  * in feature order, so it is bitwise the same whatever the vector width,
- * the tile a row lands in, or the thread that runs it. */
+ * the kernel this CPU runs (plain C, or GNU C vectors for AVX2 and AVX-512,
+ * kmeans_tile.c), the tile a row lands in, or the thread that runs it. */
 #ifndef CRM_KMEANS_INT_H
 #define CRM_KMEANS_INT_H
 
