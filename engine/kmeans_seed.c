@@ -139,7 +139,8 @@ static crm_status seed_plus_plus(crm_kmeans_ctx *c, uint64_t stream,
     size_t ncand = 1; /* the first centre is its only candidate */
     for (size_t j = 0; rc == CRM_OK && j < c->k; j++) {
         size_t best = 0;
-        rc = best_trial(c, prev, cands, ncand, pots, total, &best);
+        if (ncand > 1 || j + 1 < c->k) /* else nothing left to weigh */
+            rc = best_trial(c, prev, cands, ncand, pots, total, &best);
         if (rc != CRM_OK)
             break;
         memcpy(centres + j * d, cands + best * d, d * sizeof *centres);

@@ -205,7 +205,6 @@ Test(kmeans_step, arguments_are_checked)
     crm_kmeans_work_destroy(idle);
 }
 
-/* Greedy k-means++ potentials against a plain double computation. */
 /* Squared distance in double. */
 static double dist2_ref(const float *a, const float *b, size_t d)
 {
