@@ -3,6 +3,7 @@
 #include "engine/stage_kmeans.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,7 +286,8 @@ crm_status crm_stage_kmeans(crm_run *run, cJSON *js, crm_error *err)
     const crm_scaling *s = model != NULL ? model->scaling : fitted;
     /* rows from a cache-line boundary: the training step reads scattered
      * rows, and a 16-feature row is then one line, not two */
-    x = aligned_alloc(64, (f->n * f->d * sizeof *x + 64) / 64 * 64);
+    if (f->d == 0 || f->n <= (SIZE_MAX - 64) / sizeof *x / f->d)
+        x = aligned_alloc(64, (f->n * f->d * sizeof *x + 64) / 64 * 64);
     rc = x == NULL ? CRM_ENOMEM : CRM_OK;
     if ((rc = crm_mpi_agree(run->mpi, rc, err)) != CRM_OK)
         goto done;

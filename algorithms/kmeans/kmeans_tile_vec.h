@@ -9,8 +9,9 @@
  * stores them to the stack before the minimum update and reloads them; a
  * 512-bit store followed by a load of the same bytes is not forwarded on
  * Zen 4, and the update's chained selects become mask juggling through
- * general registers. Here the accumulators are vector variables that never
- * leave registers, and the update is four independent selects written as
+ * general registers. Here the accumulators are vector variables that stay
+ * in registers (16 of the 32 under AVX-512; under AVX2 they fill all 16 and
+ * a few spill), and the update is four independent selects written as
  * bit blends; the loops over centres, vectors and lanes are unrolled by
  * pragma, so that gcc sees each accumulator as a value of its own rather
  * than an array in memory. Both are GNU C, like the clones, and compiled
@@ -27,7 +28,12 @@
  * the centres are visited in ascending order with a strict <, and the
  * second-best update is the plain kernel's, reordered (for v < b1 the new
  * second is the old best, which is <= the old second; otherwise it is
- * min(v, second)). tests/algorithms/test_kmeans_tile.c checks it. */
+ * min(v, second)). That reordering needs best <= second with no signed
+ * zero between them (-0 against +0 would keep a different zero). No value
+ * is ever -0: cc is a sum of squares begun at +0.0, an accumulator begins
+ * at +0 and a fused multiply-add in round-to-nearest returns -0 only when
+ * both its product and its addend are -0, and x - y for x == y is +0.
+ * tests/algorithms/test_kmeans_tile.c checks the bits. */
 
 #define VEC_ROWS (2 * TILE_LANES) /* rows per pass: two vectors */
 

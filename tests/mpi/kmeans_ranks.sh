@@ -77,6 +77,21 @@ awk -F, 'NR == 1 { for (j = 1; j <= NF; j++) col[$j] = j; next }
                if (bad || n != 5) { print "FAIL: dup clusters", bad, n; exit 1 } }' \
     out/scores.csv
 
+# as many segments as distinct customers: k-means++ never draws a customer
+# that sits on a chosen centre (its weight is 0), so the five centres are
+# the five points, no cluster is empty and the inertia is 0. This fails if
+# the rank walking a drawn block does not first bring the last centre into
+# that block's distances (the stale weights then draw duplicates).
+printf '[input]\nstore = dup.h5\n[kmeans]\nfeatures = a, b\nk = 5\ninit = k-means++\nlocal_trials = 1\nn_init = 8\nmax_iter = 5\n[output]\ndir = out\n' \
+    >distinct.ini
+same_at_all_ranks distinct.ini
+reseeded=$(sed -n 's/.*"empty_clusters_reseeded":[[:space:]]*\([0-9]*\).*/\1/p' out/run.json)
+inertia=$(sed -n 's/.*"inertia":[[:space:]]*\([-0-9.eE+]*\).*/\1/p' out/run.json | head -n 1)
+if [ "${reseeded:-x}" != 0 ] || [ "$inertia" != 0 ]; then
+    echo "FAIL: k-means++ drew a customer on a centre (reseeded ${reseeded:-?}, inertia ${inertia:-?})"
+    exit 1
+fi
+
 if [ -f "$shared/cdnow/CDNOW_master.txt" ]; then
     "$crmine" import transactions --csv "$shared/cdnow/CDNOW_master.txt" \
         --out cdnow.h5 --customer customer_id --time date \
