@@ -17,7 +17,6 @@
  * on it: every loop writes disjoint outputs. */
 #define DTREE_PARALLEL_MIN 65536
 
-
 #include "algorithms/dtree/dtree.h"
 
 /* Where an open node's histogram comes from. */

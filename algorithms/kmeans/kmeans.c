@@ -195,6 +195,35 @@ void crm_kmeans_prepare(crm_kmeans_work *w, const float *centres)
     }
 }
 
+/* Row r's bounds after the centres moved, given u >= its distance to its
+ * own centre o and lo, the lower bound moved by the other centres' largest
+ * shift: stores the new lower bound max(lo, sep[o] - u, 0) and returns 1
+ * when the gap between them exceeds twice the worst rounding error of the
+ * kernel's values (so the kernel would pick o too). */
+static int32_t settle_test(const crm_kmeans_work *w, size_t o, double u,
+                           double lo, float *lower)
+{
+    const double rel = crm_kmeans_slack(w->d), up = 1.0 + rel,
+                 down = 1.0 - rel;
+    const double lc = w->sep[o] - u;
+    const double l = lo > lc ? lo : lc;
+    const double xn = (w->cnorm[o] + u) * up + w->cmax;
+    const double gap =
+        l * l * down - u * u * up - 2.0 * w->err_coef * xn * xn;
+    const double l0 = lo > 0.0 ? lo : 0.0;
+    *lower = crm_kmeans_round_down(l0 > lc ? l0 : lc);
+    return (l > u) & (gap > 0.0);
+}
+
+/* Asks for row i of x (d floats) ahead of its use: the rows a search
+ * reads are scattered, so each would otherwise be a cache miss; a row may
+ * straddle two cache lines. */
+static void prefetch_row(const float *x, size_t i, size_t d)
+{
+    __builtin_prefetch(x + i * d);
+    __builtin_prefetch(x + i * d + d - 1);
+}
+
 /* Rows of block [r0, r1) whose label the bounds prove keep it; the offsets
  * of the others go to todo, in row order. Every row's distance to its own
  * centre is needed for dist2 anyway, so it is computed first (into dist2,
@@ -208,7 +237,8 @@ static size_t settle_block(crm_kmeans_work *w, const float *x, size_t r0,
                            size_t r1, const float *centres, int32_t *label,
                            float *dist2, uint32_t *todo)
 {
-    const double rel = crm_kmeans_slack(w->d), up = 1.0 + rel, down = 1.0 - rel;
+    const double rel = crm_kmeans_slack(w->d), up = 1.0 + rel,
+                 down = 1.0 - rel;
     const double cmax = w->cmax, err2 = 2.0 * w->err_coef;
     const double shift1 = w->shift1, shift2 = w->shift2;
     const double *cnorm = w->cnorm;
@@ -244,9 +274,8 @@ static size_t settle_block(crm_kmeans_work *w, const float *x, size_t r0,
         }
         for (size_t q = 0; q < nc; q++) {
             const size_t r = cand[q];
-            ok[r] = crm_kmeans_settle_test(w, (size_t)own[r],
-                                           sqrt(s[r]) * up, lo[r],
-                                           lower + r);
+            ok[r] = settle_test(w, (size_t)own[r], sqrt(s[r]) * up, lo[r],
+                                lower + r);
         }
         for (size_t r = 0; r < m; r++) {
             todo[nt] = (uint32_t)(c0 - r0 + r);
@@ -293,9 +322,9 @@ void crm_kmeans_search(crm_kmeans_work *w, float *xt, const float *x,
             rows[r] = x + (r0 + todo[t0 + (r < nt ? r : nt - 1)]) * d;
         /* the next tile's rows now: their misses overlap this tile */
         for (size_t q = t0 + TR; q < t0 + 2 * TR && q < m; q++)
-            crm_kmeans_prefetch_row(x, r0 + todo[q], d);
-        w->tile(rows, d, w->cpad, w->cc, w->kp, xt, best, second,
-                        idx, w->accel ? xx : NULL);
+            prefetch_row(x, r0 + todo[q], d);
+        w->tile(rows, d, w->cpad, w->cc, w->kp, xt, best, second, idx,
+                w->accel ? xx : NULL);
         if (w->accel)
             tile_bounds(w, best, second, xx, lo, up);
         for (size_t r = 0; r < nt; r++) {

@@ -15,7 +15,8 @@
  * assign: the same labels, and partials that carry the change of the sums
  * and counts, which the caller adds to a running total.
  *
- * Parallel contract: threads split blocks (schedule(static)); each block's
+ * Parallel contract: threads split blocks (assign and step give each
+ * thread one contiguous run of them, the work's scratch slot); each block's
  * partial is summed serially in row order, and a row's label and distance
  * depend only on that row and the centres, so every output is bitwise the
  * same for any thread count and any split of the blocks across ranks.

@@ -200,37 +200,6 @@ size_t crm_kmeans_tile_kernels(crm_kmeans_tile_fn **out, size_t max);
 /* The fastest of them. */
 crm_kmeans_tile_fn *crm_kmeans_tile_pick(void);
 
-/* Row r's bounds after the centres moved, given u >= its distance to its
- * own centre o and lo, the lower bound moved by the other centres' largest
- * shift: stores the new lower bound max(lo, sep[o] - u, 0) and returns 1
- * when the gap between them exceeds twice the worst rounding error of the
- * kernel's values (so the kernel would pick o too). */
-static inline int32_t crm_kmeans_settle_test(const crm_kmeans_work *w,
-                                             size_t o, double u, double lo,
-                                             float *lower)
-{
-    const double rel = crm_kmeans_slack(w->d), up = 1.0 + rel,
-                 down = 1.0 - rel;
-    const double lc = w->sep[o] - u;
-    const double l = lo > lc ? lo : lc;
-    const double xn = (w->cnorm[o] + u) * up + w->cmax;
-    const double gap =
-        l * l * down - u * u * up - 2.0 * w->err_coef * xn * xn;
-    const double l0 = lo > 0.0 ? lo : 0.0;
-    *lower = crm_kmeans_round_down(l0 > lc ? l0 : lc);
-    return (l > u) & (gap > 0.0);
-}
-
-/* Asks for row i of x (d floats) ahead of its use: the rows a step reads
- * are scattered, so each would otherwise be a cache miss; a row may
- * straddle two cache lines. */
-static inline void crm_kmeans_prefetch_row(const float *x, size_t i,
-                                           size_t d)
-{
-    __builtin_prefetch(x + i * d);
-    __builtin_prefetch(x + i * d + d - 1);
-}
-
 /* Padded centres, norms, separations and (with live bounds) the shifts
  * since the previous call; remembers the centres. */
 void crm_kmeans_prepare(crm_kmeans_work *w, const float *centres);
